@@ -1,0 +1,254 @@
+//! The sub-commands (design §5). Human output by default, `--json` for
+//! scripts. `anyhow` is used here and in `main.rs` only: this is the edge
+//! where library errors become messages and exit codes.
+
+pub mod demo;
+mod ops;
+
+use crate::config::{self, Config};
+use crate::pipeline::Context;
+use crate::shutdown::Shutdown;
+use crate::store::Store;
+use anyhow::{Context as _, Result};
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+#[derive(Debug, Parser)]
+#[command(name = "marsad", version, about = "Watches news feeds, keeps every version of every article, and alerts by webhook when a story develops.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, clap::Args, Clone)]
+pub struct ConfigArg {
+    /// Configuration file [default: $MARSAD_CONFIG, else /etc/marsad/marsad.toml]
+    #[arg(long, short = 'c', global = true)]
+    pub config: Option<PathBuf>,
+}
+
+impl ConfigArg {
+    pub fn path(&self) -> PathBuf {
+        self.config.clone().unwrap_or_else(config::default_path)
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the daemon.
+    Run(ConfigArg),
+    /// One pass: poll every feed, fetch new/changed/due articles, deliver due alerts.
+    Once {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// Print the pass totals as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Validate the configuration; print every problem with its place.
+    CheckConfig(ConfigArg),
+    /// Versions of an article.
+    History {
+        url: String,
+        #[command(flatten)]
+        config: ConfigArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Diff between two versions of an article (default: the last two).
+    Diff {
+        url: String,
+        #[arg(long)]
+        from: Option<i64>,
+        #[arg(long)]
+        to: Option<i64>,
+        #[command(flatten)]
+        config: ConfigArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The facility control table with evidence.
+    State {
+        #[command(flatten)]
+        config: ConfigArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Feeds with last poll, status, error, next poll.
+    Feeds {
+        #[command(flatten)]
+        config: ConfigArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Pending (or dead-lettered) webhook deliveries; `outbox retry ID|--all`.
+    Outbox {
+        #[command(subcommand)]
+        action: Option<OutboxAction>,
+        /// Show dead-lettered deliveries.
+        #[arg(long)]
+        dead: bool,
+        #[command(flatten)]
+        config: ConfigArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Online backup of the database to PATH.
+    Backup {
+        path: PathBuf,
+        #[command(flatten)]
+        config: ConfigArg,
+    },
+    /// Offline end-to-end run on a bundled scenario, printing the alerts.
+    Demo {
+        /// Pause between passes, in milliseconds.
+        #[arg(long, default_value_t = 300)]
+        pause_ms: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxAction {
+    /// Put dead-lettered deliveries back in the queue.
+    Retry {
+        id: Option<i64>,
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+/// Exit codes.
+pub mod exit {
+    pub const OK: i32 = 0;
+    /// Configuration problems.
+    pub const CONFIG: i32 = 1;
+    /// Clean error on input (inspect), per the contract.
+    pub const INPUT: i32 = 2;
+    /// Storage errors.
+    pub const STORAGE: i32 = 3;
+}
+
+/// Loads the config or prints its problems.
+pub fn load_config(arg: &ConfigArg) -> std::result::Result<Config, i32> {
+    let path = arg.path();
+    config::load(&path).map_err(|e| {
+        for p in e.problems() {
+            eprintln!("{p}");
+        }
+        exit::CONFIG
+    })
+}
+
+pub fn open_store(cfg: &Config) -> Result<Arc<Store>> {
+    Ok(Arc::new(Store::open(&cfg.storage.path).with_context(|| format!("opening {}", cfg.storage.path.display()))?))
+}
+
+/// Runs a command; returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    match cli.command {
+        Command::CheckConfig(c) => check_config(&c.path()),
+        Command::Run(c) => with_config(&c, |cfg| runtime()?.block_on(run_daemon(cfg))),
+        Command::Once { config, json } => with_config(&config, |cfg| runtime()?.block_on(once(cfg, json))),
+        Command::History { url, config, json } => with_config(&config, |cfg| ops::history(&cfg, &url, json)),
+        Command::Diff { url, from, to, config, json } => with_config(&config, |cfg| ops::diff(&cfg, &url, from, to, json)),
+        Command::State { config, json } => with_config(&config, |cfg| ops::state(&cfg, json)),
+        Command::Feeds { config, json } => with_config(&config, |cfg| ops::feeds(&cfg, json)),
+        Command::Outbox { action, dead, config, json } => with_config(&config, |cfg| ops::outbox(&cfg, action, dead, json)),
+        Command::Backup { path, config } => with_config(&config, |cfg| ops::backup(&cfg, &path)),
+        Command::Demo { pause_ms } => match runtime().and_then(|rt| rt.block_on(demo::run(std::time::Duration::from_millis(pause_ms)))) {
+            Ok(()) => exit::OK,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                exit::STORAGE
+            }
+        },
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+}
+
+fn with_config(arg: &ConfigArg, f: impl FnOnce(Config) -> Result<i32>) -> i32 {
+    let cfg = match load_config(arg) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    crate::logging::init(&cfg.log);
+    match f(cfg) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            exit::STORAGE
+        }
+    }
+}
+
+fn check_config(path: &Path) -> i32 {
+    match config::load(path) {
+        Ok(cfg) => {
+            println!("{}: ok ({} feeds, {} webhooks, {} actors, {} facilities; database {})", path.display(), cfg.feeds.len(), cfg.webhooks.len(), cfg.watchlist.actors.len(), cfg.watchlist.facilities.len(), cfg.storage.path.display());
+            exit::OK
+        }
+        Err(e) => {
+            let problems = e.problems();
+            for p in &problems {
+                eprintln!("{p}");
+            }
+            eprintln!("{} problem{} found", problems.len(), if problems.len() == 1 { "" } else { "s" });
+            exit::CONFIG
+        }
+    }
+}
+
+async fn once(cfg: Config, json: bool) -> Result<i32> {
+    let store = open_store(&cfg)?;
+    store.sync_feeds(&cfg.feeds, crate::clock::now_ms())?;
+    let ctx = Context::new(Arc::new(cfg), store.clone())?;
+    let dispatcher = ctx.dispatcher().map_err(anyhow::Error::msg)?;
+    let report = crate::pipeline::run_pass(&ctx, &dispatcher).await?;
+    if json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        println!(
+            "{} feeds ({} not modified, {} failed), {} articles visited, {} new versions, {} events, {} delivered, {} delivery failures",
+            report.feeds, report.not_modified, report.feed_errors, report.articles_visited, report.versions, report.events, report.delivered, report.delivery_failures
+        );
+    }
+    store.checkpoint()?;
+    Ok(exit::OK)
+}
+
+async fn run_daemon(cfg: Config) -> Result<i32> {
+    let store = open_store(&cfg)?;
+    let ctx = Context::new(Arc::new(cfg), store)?;
+    let shutdown = Shutdown::new();
+    let sd = shutdown.clone();
+    tokio::spawn(async move {
+        wait_for_stop_signal().await;
+        tracing::info!("stop signal received");
+        sd.trigger();
+    });
+    crate::daemon::run(ctx, shutdown).await?;
+    Ok(exit::OK)
+}
+
+async fn wait_for_stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = int.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,168 @@
+//! Read-side and operator commands: history, diff, state, feeds, outbox, backup.
+
+use super::{exit, open_store, OutboxAction};
+use crate::config::Config;
+use crate::events::rfc3339;
+use anyhow::{anyhow, bail, Result};
+use serde_json::json;
+use std::path::Path;
+
+fn canonical(url: &str) -> String {
+    url::Url::parse(url.trim()).map(|u| crate::feed::canon::canonicalize(&u).to_string()).unwrap_or_else(|_| url.trim().to_string())
+}
+
+fn when(ms: Option<i64>) -> String {
+    ms.map(rfc3339).unwrap_or_else(|| "-".into())
+}
+
+pub fn history(cfg: &Config, url: &str, json: bool) -> Result<i32> {
+    let store = open_store(cfg)?;
+    let Some(a) = store.article_by_url(&canonical(url))? else {
+        bail!("no article with URL {url} (use the canonical URL shown in alerts)");
+    };
+    let versions = store.versions(a.id)?;
+    if json {
+        let vs: Vec<_> = versions.iter().map(|v| json!({"version": v.number, "fetched": rfc3339(v.fetched_at), "title": v.title, "published": v.published, "chars": v.body.chars().count(), "hash": v.body_hash})).collect();
+        println!("{}", json!({"url": a.url, "title": a.title, "feed": a.feed_name, "live_version": a.live_version, "versions": vs}));
+        return Ok(exit::OK);
+    }
+    println!("{}\n  {}\n  feed: {}", a.title.as_deref().unwrap_or("(untitled)"), a.url, a.feed_name.as_deref().unwrap_or("-"));
+    for v in &versions {
+        let live = if v.number == a.live_version { "  (live)" } else { "" };
+        println!("  v{:<3} {}  {:>6} chars  {}{live}", v.number, rfc3339(v.fetched_at), v.body.chars().count(), v.title.as_deref().unwrap_or(""));
+    }
+    if versions.is_empty() {
+        println!("  no versions yet{}", a.last_error.as_deref().map(|e| format!(" (last error: {e})")).unwrap_or_default());
+    }
+    Ok(exit::OK)
+}
+
+pub fn diff(cfg: &Config, url: &str, from: Option<i64>, to: Option<i64>, json: bool) -> Result<i32> {
+    let store = open_store(cfg)?;
+    let a = store.article_by_url(&canonical(url))?.ok_or_else(|| anyhow!("no article with URL {url}"))?;
+    let to_n = to.unwrap_or(a.current_version);
+    let from_n = from.unwrap_or(to_n - 1);
+    let (Some(old), Some(new)) = (store.version(a.id, from_n)?, store.version(a.id, to_n)?) else {
+        bail!("{url} has versions 1..{}; cannot diff v{from_n} → v{to_n}", a.current_version);
+    };
+    let change = crate::diff::diff(&old.body, &new.body, (&format!("v{from_n}"), &format!("v{to_n}")));
+    if json {
+        println!("{}", json!({"url": a.url, "from": from_n, "to": to_n, "title": {"from": old.title, "to": new.title}, "diff": change}));
+        return Ok(exit::OK);
+    }
+    if old.title != new.title {
+        println!("title: {} → {}", old.title.as_deref().unwrap_or(""), new.title.as_deref().unwrap_or(""));
+    }
+    print!("{}", render_change(&change));
+    Ok(exit::OK)
+}
+
+/// A readable rendering of a change, for terminals.
+pub fn render_change(c: &crate::diff::Change) -> String {
+    let mut out = String::new();
+    for r in &c.changed {
+        out.push_str(&format!("  ~ {}\n", r.words));
+    }
+    let rewritten_to: Vec<&str> = c.changed.iter().map(|r| r.to.as_str()).collect();
+    let rewritten_from: Vec<&str> = c.changed.iter().map(|r| r.from.as_str()).collect();
+    for s in c.added.iter().filter(|s| !rewritten_to.contains(&s.as_str())) {
+        out.push_str(&format!("  + {s}\n"));
+    }
+    for s in c.removed.iter().filter(|s| !rewritten_from.contains(&s.as_str())) {
+        out.push_str(&format!("  - {s}\n"));
+    }
+    for s in &c.moved {
+        out.push_str(&format!("  ↕ {s}\n"));
+    }
+    if out.is_empty() {
+        out.push_str("  (no change)\n");
+    }
+    out
+}
+
+pub fn state(cfg: &Config, json: bool) -> Result<i32> {
+    let store = open_store(cfg)?;
+    let rows = store.facility_states()?;
+    let wl = &cfg.watchlist;
+    if json {
+        let mut out = Vec::new();
+        for f in &wl.facilities {
+            let s = rows.iter().find(|r| r.facility == f.id);
+            out.push(json!({
+                "facility": f.id, "name": f.names.first(), "kind": f.kind,
+                "controller": s.map(|s| s.controller.clone()).unwrap_or(f.controller.clone()),
+                "since": s.map(|s| rfc3339(s.since)), "evidence": s.and_then(|s| s.sentence.clone()),
+                "article": s.and_then(|s| s.article_url.clone()), "sources": s.map(|s| s.sources).unwrap_or(0),
+            }));
+        }
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(exit::OK);
+    }
+    for f in &wl.facilities {
+        let s = rows.iter().find(|r| r.facility == f.id);
+        let controller = s.map(|s| s.controller.clone()).unwrap_or(f.controller.clone()).unwrap_or_else(|| "unknown".into());
+        let name = f.names.first().map(String::as_str).unwrap_or(&f.id);
+        println!("{name} [{}] ({}): {controller}", f.id, f.kind);
+        match s {
+            Some(s) => println!("    since {} · {} source{}\n    “{}”\n    {}", rfc3339(s.since), s.sources, if s.sources == 1 { "" } else { "s" }, s.sentence.as_deref().unwrap_or(""), s.article_url.as_deref().unwrap_or("")),
+            None => println!("    {}", if f.controller.is_some() { "from the watchlist; no report yet" } else { "no report yet" }),
+        }
+    }
+    Ok(exit::OK)
+}
+
+pub fn feeds(cfg: &Config, json: bool) -> Result<i32> {
+    let store = open_store(cfg)?;
+    store.sync_feeds(&cfg.feeds, crate::clock::now_ms())?;
+    let feeds = store.feeds(false)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&feeds)?);
+        return Ok(exit::OK);
+    }
+    for f in &feeds {
+        let status = match (f.active, f.error_count) {
+            (false, _) => "removed".to_string(),
+            (true, 0) => f.last_status.clone().map(|s| format!("ok ({s})")).unwrap_or_else(|| "never polled".into()),
+            (true, n) => format!("failing ({n} errors since {})", when(f.failing_since)),
+        };
+        println!("{}\n    {}\n    status: {status}; last poll {}; next poll {}; {} entries", f.display_name(), f.url, when(f.last_poll_at), when(Some(f.next_poll_at).filter(|&t| t > 0)), f.articles);
+        if let Some(e) = &f.last_error {
+            println!("    last error: {e}");
+        }
+    }
+    Ok(exit::OK)
+}
+
+pub fn outbox(cfg: &Config, action: Option<OutboxAction>, dead: bool, json: bool) -> Result<i32> {
+    let store = open_store(cfg)?;
+    if let Some(OutboxAction::Retry { id, all }) = action {
+        if id.is_none() && !all {
+            bail!("give a delivery ID or --all");
+        }
+        let n = store.outbox_retry(if all { None } else { id }, crate::clock::now_ms())?;
+        println!("{n} deliver{} queued again", if n == 1 { "y" } else { "ies" });
+        return Ok(exit::OK);
+    }
+    let rows = store.outbox(dead, 10_000)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+        return Ok(exit::OK);
+    }
+    if rows.is_empty() {
+        println!("no {} deliveries", if dead { "dead-lettered" } else { "pending" });
+    }
+    for r in &rows {
+        println!("#{} {} {} → {}  attempts {}  next {}  {}", r.id, r.event_id, r.kind, r.webhook, r.attempts, when(Some(r.next_attempt_at)), r.last_error.as_deref().unwrap_or(""));
+    }
+    Ok(exit::OK)
+}
+
+pub fn backup(cfg: &Config, path: &Path) -> Result<i32> {
+    if path.exists() {
+        bail!("{} exists; refusing to overwrite it", path.display());
+    }
+    let store = open_store(cfg)?;
+    store.backup(path)?;
+    println!("backed up {} to {}", cfg.storage.path.display(), path.display());
+    Ok(exit::OK)
+}

@@ -1,0 +1,482 @@
+//! The pipeline: one feed refresh, one article visit, one whole pass — end to
+//! end, calling the stages in order:
+//! fetch → parse/extract → store → diff → detect → state → events+outbox.
+//!
+//! Only this module (and the daemon that schedules it) combines I/O with the
+//! pure stages; each stage gets plain data and returns plain data.
+
+use crate::alert::Dispatcher;
+use crate::config::Config;
+use crate::detect::Detector;
+use crate::diff::{self, Change};
+use crate::events::{self, ArticleRef};
+use crate::fetch::{same_origin, FetchError, Fetcher, Request};
+use crate::model::Article;
+use crate::state::{self, Effect};
+use crate::store::{ArticleRow, ClaimRow, FeedRow, NewEvent, NewVersion, StateUpdate, Store, StoreError};
+use crate::text::{compare_key, normalize_body};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::task::JoinSet;
+use url::Url;
+
+/// Everything a pipeline run needs, shared by all workers.
+#[derive(Clone)]
+pub struct Context {
+    pub cfg: Arc<Config>,
+    pub store: Arc<Store>,
+    pub fetcher: Fetcher,
+    pub detector: Arc<Detector>,
+}
+
+impl Context {
+    pub fn new(cfg: Arc<Config>, store: Arc<Store>) -> Result<Context, FetchError> {
+        let fetcher = Fetcher::new(&cfg.fetch, &cfg.poll)?;
+        let detector = Arc::new(Detector::new(cfg.watchlist.clone()));
+        Ok(Context { cfg, store, fetcher, detector })
+    }
+
+    pub fn dispatcher(&self) -> Result<Dispatcher, String> {
+        Dispatcher::new(self.store.clone(), self.cfg.webhooks.clone(), self.cfg.delivery.clone(), &self.cfg.poll.user_agent)
+    }
+}
+
+/// What a feed refresh did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FeedOutcome {
+    pub not_modified: bool,
+    pub failed: bool,
+    pub entries: usize,
+    pub new_articles: usize,
+    pub changed_entries: usize,
+}
+
+/// What an article visit did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VisitOutcome {
+    Unchanged,
+    NewVersion { number: i64, events: usize },
+    Reverted { to: i64 },
+    Suspect,
+    Failed,
+}
+
+/// Totals of a pass (`marsad once`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct PassReport {
+    pub feeds: usize,
+    pub not_modified: usize,
+    pub feed_errors: usize,
+    pub articles_visited: usize,
+    pub versions: usize,
+    pub events: usize,
+    pub delivered: usize,
+    pub delivery_failures: usize,
+}
+
+fn sha256_hex(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0u8]);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// ±10 % jitter, so feeds configured together drift apart.
+fn jitter(d: Duration) -> i64 {
+    let ms = d.as_millis() as i64;
+    let spread = ms / 10;
+    if spread == 0 {
+        return ms;
+    }
+    ms - spread + fastrand::i64(0..=2 * spread)
+}
+
+/// Next poll after a failure: `Retry-After` when given, else exponential
+/// from the interval (at least a minute), capped at 6 hours, with jitter.
+pub fn error_backoff(interval: Duration, errors: i64, retry_after: Option<Duration>) -> Duration {
+    if let Some(r) = retry_after {
+        return r.max(Duration::from_secs(1));
+    }
+    let base = interval.min(Duration::from_secs(300)).max(Duration::from_secs(60));
+    let exp = (errors.max(1) - 1).min(16) as u32;
+    base.saturating_mul(2u32.pow(exp)).min(Duration::from_secs(6 * 3600))
+}
+
+/// Polls one feed and records its entries. Errors are recorded on the feed,
+/// never returned: only storage failures are.
+pub async fn refresh_feed(ctx: &Context, feed: &FeedRow) -> Result<FeedOutcome, StoreError> {
+    let mut out = FeedOutcome::default();
+    let interval = ctx.cfg.feeds.iter().find(|f| f.url.as_str() == feed.url).map(|f| ctx.cfg.feed_interval(f)).unwrap_or(ctx.cfg.poll.interval);
+    let url = match Url::parse(&feed.url) {
+        Ok(u) => u,
+        Err(e) => {
+            record_feed_error(ctx, feed, &format!("{}: invalid URL: {e}", feed.url), interval, None)?;
+            out.failed = true;
+            return Ok(out);
+        }
+    };
+    let req = Request { url: url.clone(), etag: feed.etag.clone(), last_modified: feed.last_modified.clone(), trusted: true };
+    let resp = match ctx.fetcher.get(&req).await {
+        Ok(r) => r,
+        Err(e) => {
+            record_feed_error(ctx, feed, &e.to_string(), interval, e.retry_after())?;
+            out.failed = true;
+            return Ok(out);
+        }
+    };
+    let now = crate::clock::now_ms();
+    let next = now + jitter(interval);
+    let recovered = |f: &FeedRow| recovered_event(ctx, f, now);
+    if resp.not_modified() {
+        if ctx.store.feed_not_modified(feed.id, now, next, &recovered)? {
+            tracing::info!(feed = %feed.url, "feed recovered");
+        }
+        out.not_modified = true;
+        return Ok(out);
+    }
+    let parsed = match crate::feed::parse(&resp.body, resp.content_type.as_deref(), Some(&resp.url)) {
+        Ok(p) => p,
+        Err(e) => {
+            record_feed_error(ctx, feed, &format!("{}: {e}", feed.url), interval, None)?;
+            out.failed = true;
+            return Ok(out);
+        }
+    };
+    for w in &parsed.warnings {
+        tracing::debug!(feed = %feed.url, warning = %w, "feed repaired");
+    }
+    for entry in &parsed.entries {
+        let Some(link) = entry.link.as_deref() else {
+            tracing::debug!(feed = %feed.url, entry = %entry.id, "entry without a link: skipped");
+            continue;
+        };
+        let updated = entry.updated.map(|d| d.to_rfc3339()).unwrap_or_default();
+        let fingerprint = sha256_hex(&[&updated, entry.title.as_deref().unwrap_or(""), entry.summary.as_deref().unwrap_or("")]);
+        let o = ctx.store.upsert_entry(feed.id, &entry.id, &fingerprint, link, entry.title.as_deref(), now)?;
+        out.entries += 1;
+        out.new_articles += o.new_article as usize;
+        out.changed_entries += o.changed as usize;
+    }
+    if ctx.store.feed_ok(feed.id, now, resp.etag.as_deref(), resp.last_modified.as_deref(), parsed.title.as_deref(), next, &recovered)? {
+        tracing::info!(feed = %feed.url, "feed recovered");
+    }
+    Ok(out)
+}
+
+fn recovered_event(ctx: &Context, f: &FeedRow, now: i64) -> NewEvent {
+    let data = events::feed_health(&f.url, Some(f.display_name()), f.failing_since.unwrap_or(now), f.last_error.as_deref());
+    events::envelope("feed.recovered", now, format!("feed:{}", f.url), data, &ctx.cfg.webhooks)
+}
+
+fn record_feed_error(ctx: &Context, feed: &FeedRow, error: &str, interval: Duration, retry_after: Option<Duration>) -> Result<(), StoreError> {
+    let now = crate::clock::now_ms();
+    let next = now + jitter(error_backoff(interval, feed.error_count + 1, retry_after));
+    let failing = |f: &FeedRow, since: i64| {
+        let data = events::feed_health(&f.url, Some(f.display_name()), since, f.last_error.as_deref());
+        events::envelope("feed.failing", now, format!("feed:{}", f.url), data, &ctx.cfg.webhooks)
+    };
+    let o = ctx.store.feed_error(feed.id, now, error, next, ctx.cfg.poll.failing_after.as_millis() as i64, &failing)?;
+    // Log once per change of state, not once per failed poll.
+    if o.changed {
+        tracing::warn!(feed = %feed.url, error = %error, errors = o.error_count, "feed poll failed");
+    } else {
+        tracing::debug!(feed = %feed.url, error = %error, errors = o.error_count, "feed poll failed again");
+    }
+    if o.failing_raised {
+        tracing::warn!(feed = %feed.url, "feed failing: feed.failing raised");
+    }
+    Ok(())
+}
+
+/// Revisit schedule: offsets from first sight. Returns (revisits passed, next due).
+pub fn next_visit(revisit: &[Duration], first_seen: i64, now: i64) -> (i64, Option<i64>) {
+    let passed = revisit.iter().take_while(|d| first_seen + d.as_millis() as i64 <= now).count();
+    (passed as i64, revisit.get(passed).map(|d| first_seen + d.as_millis() as i64))
+}
+
+/// Retry of a page that failed: soon, backing off, until the schedule ends.
+fn error_revisit(errors: i64, now: i64) -> Option<i64> {
+    if errors >= 8 {
+        return None;
+    }
+    Some(now + (60_000i64 << errors.clamp(0, 8)).min(6 * 3_600_000))
+}
+
+/// A page fetched and extracted.
+struct Page {
+    article: Article,
+    raw: Vec<u8>,
+    body: String,
+    title: Option<String>,
+    hash: String,
+}
+
+async fn fetch_page(ctx: &Context, a: &ArticleRow) -> Result<Page, String> {
+    let url = Url::parse(&a.url).map_err(|e| format!("{}: invalid URL: {e}", a.url))?;
+    let trusted = a.feed_url.as_deref().and_then(|f| Url::parse(f).ok()).is_some_and(|f| same_origin(&f, &url));
+    let resp = ctx.fetcher.get(&Request::get(url.clone(), trusted)).await.map_err(|e| e.to_string())?;
+    let decoded = crate::charset::decode_html(&resp.body, resp.content_type.as_deref());
+    let article = crate::extract::extract(&decoded.text, Some(&resp.url));
+    let body = normalize_body(&article.paragraphs);
+    let title = article.title.clone().or_else(|| a.title.clone()).map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "));
+    let hash = sha256_hex(&[&compare_key(title.as_deref().unwrap_or("")), &compare_key(&body)]);
+    Ok(Page { article, raw: resp.body, body, title, hash })
+}
+
+/// Fetches an article page and stores a new version when it really changed,
+/// with its diff, claims, state changes and events, in one transaction.
+pub async fn visit_article(ctx: &Context, a: &ArticleRow) -> Result<VisitOutcome, StoreError> {
+    let now = crate::clock::now_ms();
+    let first_seen = a.first_seen_at;
+    let (visits, next_due) = next_visit(&ctx.cfg.poll.revisit, first_seen, now);
+    let mut page = match fetch_page(ctx, a).await {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::warn!(article = %a.url, error = %e, "page fetch failed");
+            let next = if a.current_version == 0 { error_revisit(a.error_count, now) } else { next_due };
+            ctx.store.visit_done(a.id, now, Some(&e), next, visits)?;
+            return Ok(VisitOutcome::Failed);
+        }
+    };
+    let latest = ctx.store.latest_version(a.id)?;
+
+    // A page that lost most of its text (or all of it) may be a partial load:
+    // fetch it again after a short delay and believe it only if it repeats.
+    let shrunk = |p: &Page| latest.as_ref().is_some_and(|l| (p.body.chars().count() as f64) < ctx.cfg.versions.min_keep_ratio * l.body.chars().count() as f64);
+    if latest.is_some() && (page.body.is_empty() || shrunk(&page)) && latest.as_ref().is_some_and(|l| l.body_hash != page.hash) {
+        tokio::time::sleep(ctx.cfg.versions.recheck_delay).await;
+        match fetch_page(ctx, a).await {
+            Ok(again) if again.hash == page.hash => {
+                tracing::info!(article = %a.url, "shrunken page confirmed by a second fetch");
+            }
+            Ok(again) => {
+                tracing::info!(article = %a.url, "partial page not confirmed by a second fetch: dropped");
+                page = again;
+                if page.body.is_empty() || shrunk(&page) {
+                    ctx.store.hold_suspect(a.id, now, &page.hash, now + 10 * 60_000)?;
+                    return Ok(VisitOutcome::Suspect);
+                }
+            }
+            Err(e) => {
+                tracing::info!(article = %a.url, error = %e, "re-fetch of a partial page failed: dropped");
+                ctx.store.visit_done(a.id, now, Some(&e), next_due, visits)?;
+                return Ok(VisitOutcome::Suspect);
+            }
+        }
+    }
+    if page.body.is_empty() {
+        let msg = format!("{}: no article text found", a.url);
+        tracing::warn!(article = %a.url, "no article text found");
+        ctx.store.visit_done(a.id, now, Some(&msg), next_due, visits)?;
+        return Ok(VisitOutcome::Failed);
+    }
+
+    let live = if a.live_version > 0 && Some(a.live_version) != latest.as_ref().map(|l| l.number) { ctx.store.version(a.id, a.live_version)? } else { latest.clone() };
+    if live.as_ref().is_some_and(|l| l.body_hash == page.hash) {
+        ctx.store.visit_done(a.id, now, None, next_due, visits)?;
+        return Ok(VisitOutcome::Unchanged);
+    }
+    // Back to an earlier version (A/B test, rollback): a revert, not a new version.
+    if let Some(old) = ctx.store.version_with_hash(a.id, &page.hash)? {
+        let from = live.as_ref().map(|l| l.number).unwrap_or(0);
+        let mut evs = Vec::new();
+        if ctx.cfg.versions.alert_on_revert {
+            let aref = article_ref(a, page.title.clone());
+            evs.push(events::envelope("article.reverted", now, format!("article:{}", a.url), events::article_reverted(&aref, from, old.number), &ctx.cfg.webhooks));
+        }
+        ctx.store.record_revert(a.id, now, from, old.number, next_due, visits, &evs)?;
+        tracing::info!(article = %a.url, from, to = old.number, "page reverted to an earlier version");
+        return Ok(VisitOutcome::Reverted { to: old.number });
+    }
+
+    let number = latest.as_ref().map(|l| l.number).unwrap_or(0) + 1;
+    let aref = article_ref(a, page.title.clone());
+    let mut evs = Vec::new();
+    // Sentences new in this version: all of them for version 1.
+    let (change, title_changed) = match &latest {
+        Some(prev) => {
+            let c = diff::diff(&prev.body, &page.body, (&format!("v{}", prev.number), &format!("v{number}")));
+            let tc = compare_key(prev.title.as_deref().unwrap_or("")) != compare_key(page.title.as_deref().unwrap_or(""));
+            (c, tc.then(|| prev.title.clone().unwrap_or_default()))
+        }
+        None => (Change { added: diff::body_sentences(&page.body).into_iter().map(str::to_string).collect(), ..Default::default() }, None),
+    };
+    if let Some(prev) = &latest {
+        if change.is_empty() && title_changed.is_none() {
+            // Only formatting the comparison key ignores at sentence level (e.g. paragraph breaks).
+            ctx.store.visit_done(a.id, now, None, next_due, visits)?;
+            return Ok(VisitOutcome::Unchanged);
+        }
+        let data = events::article_updated(&aref, number, prev.number, &change, title_changed.as_deref());
+        evs.push(events::envelope("article.updated", now, format!("article:{}", a.url), data, &ctx.cfg.webhooks));
+    }
+    let mut new_sentences: Vec<String> = Vec::new();
+    if latest.is_none() || title_changed.is_some() {
+        if let Some(t) = &page.title {
+            new_sentences.push(t.clone());
+        }
+    }
+    new_sentences.extend(change.added.iter().cloned());
+
+    let (claims, states, control_events) = control(ctx, &new_sentences, &aref, number, now, lang_hint(ctx, a, &page.article))?;
+    evs.extend(control_events);
+
+    let v = NewVersion {
+        article_id: a.id,
+        number,
+        fetched_at: now,
+        title: page.title.clone(),
+        published: page.article.published.clone(),
+        body: page.body.clone(),
+        body_hash: page.hash.clone(),
+        raw_html_zstd: compress(&page.raw),
+        next_visit_at: next_due,
+        visits,
+    };
+    let n_events = evs.len();
+    ctx.store.commit_version(&v, &claims, &states, &evs)?;
+    tracing::info!(article = %a.url, version = number, events = n_events, "new version");
+    Ok(VisitOutcome::NewVersion { number, events: n_events })
+}
+
+fn lang_hint(ctx: &Context, a: &ArticleRow, article: &Article) -> Option<String> {
+    article.lang.clone().or_else(|| ctx.cfg.feeds.iter().find(|f| Some(f.url.as_str()) == a.feed_url.as_deref()).and_then(|f| f.lang.clone()))
+}
+
+fn article_ref(a: &ArticleRow, title: Option<String>) -> ArticleRef {
+    ArticleRef { url: a.url.clone(), title: title.or_else(|| a.title.clone()), feed: a.feed_name.clone().or_else(|| a.feed_url.clone()) }
+}
+
+fn compress(raw: &[u8]) -> Option<Vec<u8>> {
+    let mut enc = zstd::stream::Encoder::new(Vec::new(), 9).ok()?;
+    enc.write_all(raw).ok()?;
+    enc.finish().ok()
+}
+
+/// Claims of the new sentences → state steps → stored claims, state updates and events.
+fn control(ctx: &Context, sentences: &[String], aref: &ArticleRef, version: i64, now: i64, lang: Option<String>) -> Result<(Vec<ClaimRow>, Vec<StateUpdate>, Vec<NewEvent>), StoreError> {
+    let mut claims_out = Vec::new();
+    let mut states = Vec::new();
+    let mut evs = Vec::new();
+    if ctx.cfg.watchlist.facilities.is_empty() {
+        return Ok((claims_out, states, evs));
+    }
+    let wl = ctx.detector.watchlist();
+    // Current controllers: stored state, else the watchlist's initial one.
+    let mut current: HashMap<String, Option<String>> = HashMap::new();
+    for f in &wl.facilities {
+        current.insert(f.id.clone(), f.controller.clone());
+    }
+    for s in ctx.store.facility_states()? {
+        current.insert(s.facility.clone(), s.controller.clone());
+    }
+    for sentence in sentences {
+        let claims = ctx.detector.detect(sentence, lang.as_deref());
+        if claims.is_empty() {
+            continue;
+        }
+        let snapshot = current.clone();
+        let lookup = move |f: &str| snapshot.get(f).cloned().flatten();
+        let steps = state::apply_sentence(&lookup, &claims);
+        for step in &steps {
+            let (effect, event) = match &step.effect {
+                Effect::Changed { from, to } => ("changed", Some(events::envelope("control.changed", now, format!("facility:{}", step.facility), events::control_changed(wl, &step.claim, from.as_deref(), to.as_deref(), aref, version), &ctx.cfg.webhooks))),
+                Effect::Disputed { current: cur } => ("disputed", Some(events::envelope("control.disputed", now, format!("facility:{}", step.facility), events::control_disputed(wl, &step.claim, cur, aref, version), &ctx.cfg.webhooks))),
+                Effect::Corroborated => ("corroborated", None),
+                Effect::SetSilently { .. } => ("set", None),
+            };
+            for c in claims.iter().filter(|c| c.facility == step.facility) {
+                claims_out.push(ClaimRow { facility: c.facility.clone(), actor: c.actor.clone(), kind: c.kind.as_str().to_string(), sentence: c.evidence.sentence.clone(), confidence: c.confidence, attribution: c.attribution.clone(), effect: effect.to_string() });
+            }
+            match &step.effect {
+                Effect::Changed { .. } | Effect::SetSilently { .. } => {
+                    current.insert(step.facility.clone(), step.controller.clone());
+                    states.push(StateUpdate { facility: step.facility.clone(), controller: step.controller.clone(), sentence: step.claim.evidence.sentence.clone(), article_url: aref.url.clone(), corroboration: false });
+                }
+                Effect::Corroborated => states.push(StateUpdate { facility: step.facility.clone(), controller: step.controller.clone(), sentence: step.claim.evidence.sentence.clone(), article_url: aref.url.clone(), corroboration: true }),
+                Effect::Disputed { .. } => {}
+            }
+            if let Some(e) = event {
+                tracing::info!(facility = %step.facility, kind = %e.kind, "control event");
+                evs.push(e);
+            }
+        }
+    }
+    Ok((claims_out, states, evs))
+}
+
+/// One full pass (`marsad once`): poll every active feed once, visit new,
+/// changed and due articles, and deliver every alert that is due.
+pub async fn run_pass(ctx: &Context, dispatcher: &Dispatcher) -> Result<PassReport, StoreError> {
+    let mut report = PassReport::default();
+    let feeds = ctx.store.feeds(true)?;
+    report.feeds = feeds.len();
+    let sem = Arc::new(tokio::sync::Semaphore::new(ctx.cfg.poll.concurrency));
+    let mut set = JoinSet::new();
+    for feed in feeds {
+        let ctx = ctx.clone();
+        let sem = sem.clone();
+        set.spawn(async move {
+            let _p = sem.acquire_owned().await;
+            refresh_feed(&ctx, &feed).await
+        });
+    }
+    while let Some(r) = set.join_next().await {
+        let o = r.map_err(|e| StoreError::Other(format!("feed task failed: {e}")))??;
+        report.not_modified += o.not_modified as usize;
+        report.feed_errors += o.failed as usize;
+    }
+    let now = crate::clock::now_ms();
+    let articles = ctx.store.articles_to_visit(now, None, 100_000)?;
+    let mut set = JoinSet::new();
+    for a in articles {
+        let ctx = ctx.clone();
+        let sem = sem.clone();
+        set.spawn(async move {
+            let _p = sem.acquire_owned().await;
+            visit_article(&ctx, &a).await
+        });
+    }
+    let mut visits = Vec::new();
+    while let Some(r) = set.join_next().await {
+        visits.push(r.map_err(|e| StoreError::Other(format!("article task failed: {e}")))??);
+    }
+    report.articles_visited = visits.len();
+    for v in visits {
+        if let VisitOutcome::NewVersion { events, .. } = v {
+            report.versions += 1;
+            report.events += events;
+        }
+    }
+    let round = dispatcher.deliver_due(crate::clock::now_ms()).await?;
+    report.delivered = round.delivered;
+    report.delivery_failures = round.retried + round.dead;
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn revisits_thin_out_and_stop() {
+        let sched: Vec<Duration> = [10u64, 30, 120].iter().map(|m| Duration::from_secs(m * 60)).collect();
+        assert_eq!(next_visit(&sched, 0, 0), (0, Some(600_000)));
+        assert_eq!(next_visit(&sched, 0, 700_000), (1, Some(1_800_000)));
+        assert_eq!(next_visit(&sched, 0, 99_000_000), (3, None));
+    }
+
+    #[test]
+    fn error_backoff_grows_and_honours_retry_after() {
+        let i = Duration::from_secs(300);
+        assert_eq!(error_backoff(i, 1, None), Duration::from_secs(300));
+        assert_eq!(error_backoff(i, 3, None), Duration::from_secs(1200));
+        assert_eq!(error_backoff(i, 30, None), Duration::from_secs(6 * 3600));
+        assert_eq!(error_backoff(i, 1, Some(Duration::from_secs(42))), Duration::from_secs(42));
+    }
+}

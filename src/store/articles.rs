@@ -1,0 +1,279 @@
+//! Articles, feed entries and versions, and the one transaction that stores a
+//! version with everything it causes.
+
+use super::{insert_event, NewEvent, Result, Store};
+use rusqlite::{params, OptionalExtension, Row};
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ArticleRow {
+    pub id: i64,
+    pub url: String,
+    pub guid: Option<String>,
+    pub feed_id: Option<i64>,
+    pub feed_url: Option<String>,
+    pub feed_name: Option<String>,
+    pub title: Option<String>,
+    pub first_seen_at: i64,
+    pub last_fetch_at: Option<i64>,
+    pub fetch_pending: bool,
+    pub next_visit_at: Option<i64>,
+    pub visits: i64,
+    pub last_error: Option<String>,
+    pub error_count: i64,
+    pub current_version: i64,
+    pub live_version: i64,
+    pub suspect_hash: Option<String>,
+}
+
+const COLS: &str = "a.id, a.url, a.guid, a.feed_id, f.url, COALESCE(f.name, f.title), a.title, a.first_seen_at, a.last_fetch_at, a.fetch_pending, a.next_visit_at, a.visits, a.last_error, a.current_version, a.live_version, a.suspect_hash, a.error_count";
+const FROM: &str = "articles a LEFT JOIN feeds f ON f.id = a.feed_id";
+
+fn row(r: &Row<'_>) -> rusqlite::Result<ArticleRow> {
+    Ok(ArticleRow {
+        id: r.get(0)?,
+        url: r.get(1)?,
+        guid: r.get(2)?,
+        feed_id: r.get(3)?,
+        feed_url: r.get(4)?,
+        feed_name: r.get(5)?,
+        title: r.get(6)?,
+        first_seen_at: r.get(7)?,
+        last_fetch_at: r.get(8)?,
+        fetch_pending: r.get(9)?,
+        next_visit_at: r.get(10)?,
+        visits: r.get(11)?,
+        last_error: r.get(12)?,
+        current_version: r.get(13)?,
+        live_version: r.get(14)?,
+        suspect_hash: r.get(15)?,
+        error_count: r.get(16)?,
+    })
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct VersionRow {
+    pub id: i64,
+    pub article_id: i64,
+    pub number: i64,
+    pub fetched_at: i64,
+    pub title: Option<String>,
+    pub published: Option<String>,
+    pub body: String,
+    pub body_hash: String,
+}
+
+fn vrow(r: &Row<'_>) -> rusqlite::Result<VersionRow> {
+    Ok(VersionRow { id: r.get(0)?, article_id: r.get(1)?, number: r.get(2)?, fetched_at: r.get(3)?, title: r.get(4)?, published: r.get(5)?, body: r.get(6)?, body_hash: r.get(7)? })
+}
+const VCOLS: &str = "id, article_id, number, fetched_at, title, published, body, body_hash";
+
+/// What a feed entry meant for its article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntryOutcome {
+    pub article_id: i64,
+    /// First time this article is seen (in any feed, under any guid).
+    pub new_article: bool,
+    /// The entry's updated/title/summary changed since the last poll.
+    pub changed: bool,
+}
+
+/// A version to store, with what it causes.
+#[derive(Debug, Clone)]
+pub struct NewVersion {
+    pub article_id: i64,
+    pub number: i64,
+    pub fetched_at: i64,
+    pub title: Option<String>,
+    pub published: Option<String>,
+    pub body: String,
+    pub body_hash: String,
+    pub raw_html_zstd: Option<Vec<u8>>,
+    pub next_visit_at: Option<i64>,
+    pub visits: i64,
+}
+
+/// A claim as stored, with what it did to the facility state.
+#[derive(Debug, Clone)]
+pub struct ClaimRow {
+    pub facility: String,
+    pub actor: String,
+    pub kind: String,
+    pub sentence: String,
+    pub confidence: f32,
+    pub attribution: Option<String>,
+    pub effect: String,
+}
+
+/// A facility's new state (or corroboration of the current one).
+#[derive(Debug, Clone)]
+pub struct StateUpdate {
+    pub facility: String,
+    pub controller: Option<String>,
+    pub sentence: String,
+    pub article_url: String,
+    /// Only count another source for the current state.
+    pub corroboration: bool,
+}
+
+impl Store {
+    /// Records a feed entry; creates its article on first sight. An entry
+    /// that reappears under a new guid, or an article listed in several feeds,
+    /// maps to the one article with that canonical URL.
+    #[allow(clippy::too_many_arguments)]
+    pub fn upsert_entry(&self, feed_id: i64, entry_id: &str, fingerprint: &str, url: &str, title: Option<&str>, now: i64) -> Result<EntryOutcome> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let known: Option<(Option<i64>, String)> = tx.query_row("SELECT article_id, fingerprint FROM entries WHERE feed_id = ?1 AND entry_id = ?2", params![feed_id, entry_id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        let by_url: Option<i64> = tx.query_row("SELECT id FROM articles WHERE url = ?1", [url], |r| r.get(0)).optional()?;
+        let out = match (known, by_url) {
+            (Some((Some(aid), fp)), _) => {
+                let changed = fp != fingerprint;
+                if changed {
+                    tx.execute("UPDATE entries SET fingerprint = ?3 WHERE feed_id = ?1 AND entry_id = ?2", params![feed_id, entry_id, fingerprint])?;
+                    tx.execute("UPDATE articles SET fetch_pending = 1 WHERE id = ?1", [aid])?;
+                }
+                EntryOutcome { article_id: aid, new_article: false, changed }
+            }
+            (_, Some(aid)) => {
+                // Known article under a new guid or in another feed: same history, no fetch needed.
+                tx.execute(
+                    "INSERT INTO entries (feed_id, entry_id, article_id, fingerprint, first_seen_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT(feed_id, entry_id) DO UPDATE SET article_id = excluded.article_id, fingerprint = excluded.fingerprint",
+                    params![feed_id, entry_id, aid, fingerprint, now],
+                )?;
+                EntryOutcome { article_id: aid, new_article: false, changed: false }
+            }
+            (_, None) => {
+                tx.execute("INSERT INTO articles (url, guid, feed_id, title, first_seen_at, fetch_pending) VALUES (?1, ?2, ?3, ?4, ?5, 1)", params![url, entry_id, feed_id, title, now])?;
+                let aid = tx.last_insert_rowid();
+                tx.execute(
+                    "INSERT INTO entries (feed_id, entry_id, article_id, fingerprint, first_seen_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT(feed_id, entry_id) DO UPDATE SET article_id = excluded.article_id, fingerprint = excluded.fingerprint",
+                    params![feed_id, entry_id, aid, fingerprint, now],
+                )?;
+                EntryOutcome { article_id: aid, new_article: true, changed: false }
+            }
+        };
+        tx.commit()?;
+        Ok(out)
+    }
+
+    pub fn article(&self, id: i64) -> Result<Option<ArticleRow>> {
+        Ok(self.conn().query_row(&format!("SELECT {COLS} FROM {FROM} WHERE a.id = ?1"), [id], row).optional()?)
+    }
+
+    pub fn article_by_url(&self, url: &str) -> Result<Option<ArticleRow>> {
+        Ok(self.conn().query_row(&format!("SELECT {COLS} FROM {FROM} WHERE a.url = ?1"), [url], row).optional()?)
+    }
+
+    /// Articles to fetch now: entries new or changed, then revisits that are due.
+    pub fn articles_to_visit(&self, now: i64, feed_id: Option<i64>, limit: usize) -> Result<Vec<ArticleRow>> {
+        let conn = self.conn();
+        let mut st = conn.prepare(&format!(
+            "SELECT {COLS} FROM {FROM} WHERE (a.fetch_pending = 1 OR a.next_visit_at <= ?1) AND (?2 IS NULL OR a.feed_id = ?2)
+             ORDER BY a.fetch_pending DESC, a.next_visit_at LIMIT ?3"
+        ))?;
+        let rows = st.query_map(params![now, feed_id, limit as i64], row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Earliest scheduled revisit.
+    pub fn next_visit_due(&self) -> Result<Option<i64>> {
+        Ok(self.conn().query_row("SELECT MIN(next_visit_at) FROM articles WHERE next_visit_at IS NOT NULL", [], |r| r.get(0))?)
+    }
+
+    pub fn latest_version(&self, article_id: i64) -> Result<Option<VersionRow>> {
+        Ok(self.conn().query_row(&format!("SELECT {VCOLS} FROM versions WHERE article_id = ?1 ORDER BY number DESC LIMIT 1"), [article_id], vrow).optional()?)
+    }
+
+    pub fn version(&self, article_id: i64, number: i64) -> Result<Option<VersionRow>> {
+        Ok(self.conn().query_row(&format!("SELECT {VCOLS} FROM versions WHERE article_id = ?1 AND number = ?2"), params![article_id, number], vrow).optional()?)
+    }
+
+    /// An earlier version with this content hash (a revert), newest first.
+    pub fn version_with_hash(&self, article_id: i64, hash: &str) -> Result<Option<VersionRow>> {
+        Ok(self.conn().query_row(&format!("SELECT {VCOLS} FROM versions WHERE article_id = ?1 AND body_hash = ?2 ORDER BY number DESC LIMIT 1"), params![article_id, hash], vrow).optional()?)
+    }
+
+    pub fn versions(&self, article_id: i64) -> Result<Vec<VersionRow>> {
+        let conn = self.conn();
+        let mut st = conn.prepare(&format!("SELECT {VCOLS} FROM versions WHERE article_id = ?1 ORDER BY number"))?;
+        let rows = st.query_map([article_id], vrow)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// The compressed page of a version.
+    pub fn version_raw(&self, version_id: i64) -> Result<Option<Vec<u8>>> {
+        Ok(self.conn().query_row("SELECT raw_html FROM versions WHERE id = ?1", [version_id], |r| r.get(0)).optional()?.flatten())
+    }
+
+    /// A visit that found the same content (or no article): reschedule only.
+    pub fn visit_done(&self, article_id: i64, now: i64, error: Option<&str>, next_visit_at: Option<i64>, visits: i64) -> Result<()> {
+        self.conn().execute(
+            "UPDATE articles SET last_fetch_at = ?2, fetch_pending = 0, last_error = ?3, error_count = CASE WHEN ?3 IS NULL THEN 0 ELSE error_count + 1 END, next_visit_at = ?4, visits = ?5, suspect_hash = NULL, suspect_at = NULL WHERE id = ?1",
+            params![article_id, now, error, next_visit_at, visits],
+        )?;
+        Ok(())
+    }
+
+    /// Holds a suspicious fetch (sudden shrinkage) until a re-fetch confirms it.
+    pub fn hold_suspect(&self, article_id: i64, now: i64, hash: &str, recheck_at: i64) -> Result<()> {
+        self.conn().execute("UPDATE articles SET last_fetch_at = ?2, fetch_pending = 0, suspect_hash = ?3, suspect_at = ?2, next_visit_at = ?4 WHERE id = ?1", params![article_id, now, hash, recheck_at])?;
+        Ok(())
+    }
+
+    /// Records that the page went back to an earlier version; `events` (an
+    /// optional `article.reverted`) go out with it.
+    pub fn record_revert(&self, article_id: i64, now: i64, from: i64, to: i64, next_visit_at: Option<i64>, visits: i64, events: &[NewEvent]) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute("INSERT INTO reverts (article_id, to_version, from_version, at) VALUES (?1, ?2, ?3, ?4)", params![article_id, to, from, now])?;
+        tx.execute(
+            "UPDATE articles SET live_version = ?2, last_fetch_at = ?3, fetch_pending = 0, last_error = NULL, next_visit_at = ?4, visits = ?5, suspect_hash = NULL, suspect_at = NULL WHERE id = ?1",
+            params![article_id, to, now, next_visit_at, visits],
+        )?;
+        for e in events {
+            insert_event(&tx, e, Some(article_id), None)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Stores a version with its claims, the facility states it moves and its
+    /// events (with outbox rows) in one transaction. Returns the version id.
+    pub fn commit_version(&self, v: &NewVersion, claims: &[ClaimRow], states: &[StateUpdate], events: &[NewEvent]) -> Result<i64> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute(
+            "INSERT INTO versions (article_id, number, fetched_at, title, published, body, body_hash, raw_html) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![v.article_id, v.number, v.fetched_at, v.title, v.published, v.body, v.body_hash, v.raw_html_zstd],
+        )?;
+        let vid = tx.last_insert_rowid();
+        tx.execute(
+            "UPDATE articles SET current_version = ?2, live_version = ?2, title = COALESCE(?3, title), last_fetch_at = ?4, fetch_pending = 0, last_error = NULL, error_count = 0, next_visit_at = ?5, visits = ?6, suspect_hash = NULL, suspect_at = NULL WHERE id = ?1",
+            params![v.article_id, v.number, v.title, v.fetched_at, v.next_visit_at, v.visits],
+        )?;
+        for c in claims {
+            tx.execute(
+                "INSERT INTO claims (version_id, facility, actor, kind, sentence, confidence, attribution, effect) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![vid, c.facility, c.actor, c.kind, c.sentence, c.confidence as f64, c.attribution, c.effect],
+            )?;
+        }
+        for s in states {
+            if s.corroboration {
+                tx.execute("UPDATE facility_state SET sources = sources + 1 WHERE facility = ?1", [&s.facility])?;
+            } else {
+                tx.execute(
+                    "INSERT INTO facility_state (facility, controller, since, sentence, article_url, version_id, sources) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1)
+                     ON CONFLICT(facility) DO UPDATE SET controller = excluded.controller, since = excluded.since, sentence = excluded.sentence, article_url = excluded.article_url, version_id = excluded.version_id, sources = 1",
+                    params![s.facility, s.controller, v.fetched_at, s.sentence, s.article_url, vid],
+                )?;
+            }
+        }
+        for e in events {
+            insert_event(&tx, e, Some(v.article_id), Some(vid))?;
+        }
+        tx.commit()?;
+        Ok(vid)
+    }
+}

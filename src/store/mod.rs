@@ -1,0 +1,247 @@
+//! Storage: the SQLite handle, migrations, and all SQL.
+//!
+//! Owns the database file. Migrations are the numbered files in
+//! `migrations/`, compiled into the binary and applied on open. A version, its
+//! claims, the facility state it moves, its events and their outbox rows are
+//! written in one transaction ([`Store::commit_version`]), so a crash never
+//! leaves a change without its alert or an alert without its change.
+
+mod articles;
+mod feeds;
+mod outbox;
+
+pub use articles::{ArticleRow, ClaimRow, EntryOutcome, NewVersion, StateUpdate, VersionRow};
+pub use feeds::{FeedErrorOutcome, FeedRow};
+pub use outbox::{Delivery, OutboxRow};
+
+use rusqlite::{Connection, OptionalExtension};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+/// The migrations, in order. Adding a schema change means adding a file and a line here.
+const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("../../migrations/0001_init.sql"))];
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database {path}: {source}")]
+    Open { path: PathBuf, source: rusqlite::Error },
+    #[error("database {path}: migration {version} ({name}) failed: {source}")]
+    Migration { path: PathBuf, version: i64, name: &'static str, source: rusqlite::Error },
+    #[error("database {path} has schema version {found}, newer than this marsad knows ({known}); upgrade marsad")]
+    TooNew { path: PathBuf, found: i64, known: i64 },
+    #[error("database: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("database: {0}")]
+    Other(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// An event to write with a version (or on its own), with the webhooks it goes to.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub id: String,
+    pub kind: String,
+    pub created_at: i64,
+    pub ordering_key: String,
+    pub payload: String,
+    pub webhooks: Vec<String>,
+}
+
+/// The SQLite store. Cheap to share behind an `Arc`; calls are short and
+/// serialised on one connection (SQLite allows one writer anyway).
+pub struct Store {
+    conn: Mutex<Connection>,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) and migrates the database at `path`.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Other(format!("cannot create {}: {e}", dir.display())))?;
+        }
+        let open_err = |source| StoreError::Open { path: path.to_path_buf(), source };
+        let conn = Connection::open(path).map_err(open_err)?;
+        conn.busy_timeout(Duration::from_secs(10)).map_err(open_err)?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(open_err)?;
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(open_err)?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(open_err)?;
+        let mut store = Store { conn: Mutex::new(conn), path: path.to_path_buf() };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let path = self.path.clone();
+        let conn = self.conn.get_mut().map_err(|_| StoreError::Other("lock poisoned".into()))?;
+        conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)")?;
+        let current: i64 = conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?;
+        let known = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
+        if current > known {
+            return Err(StoreError::TooNew { path, found: current, known });
+        }
+        for &(version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+            let err = |source| StoreError::Migration { path: path.clone(), version, name, source };
+            let tx = conn.transaction().map_err(err)?;
+            tx.execute_batch(sql).map_err(err)?;
+            tx.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)", rusqlite::params![version, name, chrono::Utc::now().timestamp_millis()]).map_err(err)?;
+            tx.commit().map_err(err)?;
+        }
+        Ok(())
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite inconsistent
+        // (transactions roll back on drop), so a poisoned lock is still usable.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// `SELECT 1`: the database answers.
+    pub fn ping(&self) -> Result<()> {
+        self.conn().query_row("SELECT 1", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// Checkpoints the WAL into the main file.
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn().query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// `PRAGMA integrity_check` result ("ok" when healthy).
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self.conn().query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
+    /// Writes events (not tied to a version, e.g. feed.failing) with their outbox rows.
+    pub fn insert_events(&self, events: &[NewEvent]) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        for e in events {
+            insert_event(&tx, e, None, None)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Current controller of every facility with a known state.
+    pub fn facility_states(&self) -> Result<Vec<FacilityStateRow>> {
+        let conn = self.conn();
+        let mut st = conn.prepare("SELECT facility, controller, since, sentence, article_url, sources FROM facility_state ORDER BY facility")?;
+        let rows = st.query_map([], |r| Ok(FacilityStateRow { facility: r.get(0)?, controller: r.get(1)?, since: r.get(2)?, sentence: r.get(3)?, article_url: r.get(4)?, sources: r.get(5)? }))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    pub fn facility_state(&self, facility: &str) -> Result<Option<FacilityStateRow>> {
+        let conn = self.conn();
+        Ok(conn
+            .query_row("SELECT facility, controller, since, sentence, article_url, sources FROM facility_state WHERE facility = ?1", [facility], |r| Ok(FacilityStateRow { facility: r.get(0)?, controller: r.get(1)?, since: r.get(2)?, sentence: r.get(3)?, article_url: r.get(4)? , sources: r.get(5)? }))
+            .optional()?)
+    }
+
+    /// Counts for status lines and metrics.
+    pub fn stats(&self) -> Result<Stats> {
+        let conn = self.conn();
+        let one = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0));
+        Ok(Stats {
+            feeds: one("SELECT COUNT(*) FROM feeds WHERE active = 1")?,
+            failing_feeds: one("SELECT COUNT(*) FROM feeds WHERE active = 1 AND error_count > 0")?,
+            articles: one("SELECT COUNT(*) FROM articles")?,
+            versions: one("SELECT COUNT(*) FROM versions")?,
+            claims: one("SELECT COUNT(*) FROM claims")?,
+            events: one("SELECT COUNT(*) FROM events")?,
+            outbox_pending: one("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")?,
+            outbox_dead: one("SELECT COUNT(*) FROM outbox WHERE status = 'dead'")?,
+            oldest_pending_at: conn.query_row("SELECT MIN(created_at) FROM outbox WHERE status = 'pending'", [], |r| r.get(0))?,
+        })
+    }
+
+    /// Online backup to `dest` (SQLite's backup API: consistent while marsad runs).
+    pub fn backup(&self, dest: &Path) -> Result<()> {
+        let conn = self.conn();
+        let mut out = Connection::open(dest)?;
+        let backup = rusqlite::backup::Backup::new(&conn, &mut out)?;
+        backup.run_to_completion(256, Duration::from_millis(5), None)?;
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Stats {
+    pub feeds: i64,
+    pub failing_feeds: i64,
+    pub articles: i64,
+    pub versions: i64,
+    pub claims: i64,
+    pub events: i64,
+    pub outbox_pending: i64,
+    pub outbox_dead: i64,
+    pub oldest_pending_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FacilityStateRow {
+    pub facility: String,
+    pub controller: Option<String>,
+    pub since: i64,
+    pub sentence: Option<String>,
+    pub article_url: Option<String>,
+    pub sources: i64,
+}
+
+pub(crate) fn insert_event(tx: &rusqlite::Transaction<'_>, e: &NewEvent, article_id: Option<i64>, version_id: Option<i64>) -> Result<()> {
+    tx.execute(
+        "INSERT INTO events (id, type, created_at, ordering_key, article_id, version_id, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        rusqlite::params![e.id, e.kind, e.created_at, e.ordering_key, article_id, version_id, e.payload],
+    )?;
+    for hook in &e.webhooks {
+        tx.execute("INSERT INTO outbox (event_id, webhook, next_attempt_at, created_at) VALUES (?1, ?2, ?3, ?3)", rusqlite::params![e.id, hook, e.created_at])?;
+    }
+    Ok(())
+}
+
+/// A new event id: time-ordered, random, and stable once stored.
+pub fn new_event_id(now_ms: i64) -> String {
+    format!("evt_{:012x}{:016x}", now_ms.max(0), fastrand::u64(..))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opens_migrates_and_reopens() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("m.db");
+        let s = Store::open(&p).unwrap();
+        s.ping().unwrap();
+        drop(s);
+        let s = Store::open(&p).unwrap();
+        assert_eq!(s.integrity_check().unwrap(), "ok");
+        let mode: String = s.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn refuses_a_newer_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("m.db");
+        drop(Store::open(&p).unwrap());
+        let c = Connection::open(&p).unwrap();
+        c.execute("INSERT INTO schema_migrations VALUES (99, 'future', 0)", []).unwrap();
+        drop(c);
+        assert!(matches!(Store::open(&p), Err(StoreError::TooNew { found: 99, .. })));
+    }
+}
