@@ -1,0 +1,296 @@
+//! Shared test helpers: a programmable loopback website, a webhook receiver
+//! that checks every signature, temp configs, and running the real binary.
+#![allow(dead_code)]
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// A background tokio runtime for the servers, so tests stay synchronous and
+/// can run the `marsad` binary as a child process.
+fn runtime() -> &'static tokio::runtime::Runtime {
+    static RT: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RT.get_or_init(|| tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime"))
+}
+
+#[derive(Clone, Debug)]
+pub struct Page {
+    pub status: u16,
+    pub content_type: String,
+    pub body: Vec<u8>,
+    /// Serve with this ETag and answer 304 to a matching If-None-Match.
+    pub etag: Option<String>,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Page {
+    pub fn new(content_type: &str, body: impl Into<Vec<u8>>) -> Self {
+        Page { status: 200, content_type: content_type.into(), body: body.into(), etag: None, headers: Vec::new() }
+    }
+    pub fn rss(body: &str) -> Self {
+        Self::new("application/rss+xml; charset=utf-8", body)
+    }
+    pub fn html(body: &str) -> Self {
+        Self::new("text/html; charset=utf-8", body)
+    }
+    pub fn status(code: u16) -> Self {
+        Page { status: code, ..Self::new("text/plain", "error") }
+    }
+    pub fn with_etag(mut self, etag: &str) -> Self {
+        self.etag = Some(etag.into());
+        self
+    }
+}
+
+#[derive(Default)]
+struct SiteState {
+    pages: HashMap<String, Page>,
+    hits: Vec<(String, HeaderMap)>,
+    not_modified: usize,
+}
+
+/// A website on loopback whose pages the test changes between passes.
+#[derive(Clone)]
+pub struct Site {
+    pub addr: SocketAddr,
+    state: Arc<Mutex<SiteState>>,
+}
+
+async fn serve_page(State(st): State<Arc<Mutex<SiteState>>>, uri: Uri, headers: HeaderMap) -> Response {
+    let path = uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
+    let mut st = st.lock().unwrap();
+    st.hits.push((path.clone(), headers.clone()));
+    let Some(page) = st.pages.get(&path).or_else(|| st.pages.get(uri.path())).cloned() else {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    };
+    if let (Some(etag), Some(inm)) = (&page.etag, headers.get("if-none-match")) {
+        if inm.to_str().ok() == Some(etag.as_str()) {
+            st.not_modified += 1;
+            return StatusCode::NOT_MODIFIED.into_response();
+        }
+    }
+    let mut resp = (StatusCode::from_u16(page.status).unwrap(), page.body.clone()).into_response();
+    resp.headers_mut().insert("content-type", page.content_type.parse().unwrap());
+    if let Some(e) = &page.etag {
+        resp.headers_mut().insert("etag", e.parse().unwrap());
+    }
+    for (k, v) in &page.headers {
+        resp.headers_mut().insert(axum::http::HeaderName::from_bytes(k.as_bytes()).unwrap(), v.parse().unwrap());
+    }
+    resp
+}
+
+impl Site {
+    pub fn start() -> Site {
+        let state: Arc<Mutex<SiteState>> = Arc::default();
+        let app = axum::Router::new().fallback(serve_page).with_state(state.clone());
+        let listener = runtime().block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+        let addr = listener.local_addr().unwrap();
+        runtime().spawn(async move { axum::serve(listener, app).await });
+        Site { addr, state }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub fn set(&self, path: &str, page: Page) {
+        self.state.lock().unwrap().pages.insert(path.to_string(), page);
+    }
+
+    pub fn remove(&self, path: &str) {
+        self.state.lock().unwrap().pages.remove(path);
+    }
+
+    pub fn hits(&self, path: &str) -> usize {
+        self.state.lock().unwrap().hits.iter().filter(|(p, _)| p == path).count()
+    }
+
+    /// Request headers of every hit on `path`.
+    pub fn requests(&self, path: &str) -> Vec<HeaderMap> {
+        self.state.lock().unwrap().hits.iter().filter(|(p, _)| p == path).map(|(_, h)| h.clone()).collect()
+    }
+
+    pub fn not_modified(&self) -> usize {
+        self.state.lock().unwrap().not_modified
+    }
+}
+
+/// One POST the receiver got.
+#[derive(Clone, Debug)]
+pub struct Received {
+    pub id: String,
+    pub timestamp: i64,
+    pub body: serde_json::Value,
+    pub signature_ok: bool,
+    pub accepted: bool,
+}
+
+impl Received {
+    pub fn kind(&self) -> &str {
+        self.body["type"].as_str().unwrap_or("")
+    }
+}
+
+#[derive(Default)]
+struct ReceiverState {
+    got: Vec<Received>,
+    fail_with: Option<u16>,
+}
+
+/// A webhook receiver on loopback that verifies every signature.
+#[derive(Clone)]
+pub struct Receiver {
+    pub addr: SocketAddr,
+    secret: Vec<u8>,
+    state: Arc<Mutex<ReceiverState>>,
+}
+
+async fn receive(State((st, secret)): State<(Arc<Mutex<ReceiverState>>, Vec<u8>)>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    let h = |k: &str| headers.get(k).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let id = h("webhook-id");
+    let ts: i64 = h("webhook-timestamp").parse().unwrap_or(0);
+    let text = String::from_utf8_lossy(&body).to_string();
+    let signature_ok = marsad::alert::webhook::verify(&secret, &id, ts, &text, &h("webhook-signature"));
+    let mut st = st.lock().unwrap();
+    let status = st.fail_with.unwrap_or(200);
+    st.got.push(Received { id, timestamp: ts, body: serde_json::from_str(&text).unwrap_or_default(), signature_ok, accepted: status < 300 });
+    StatusCode::from_u16(status).unwrap()
+}
+
+impl Receiver {
+    pub const SECRET: &'static str = "whsec_c2VjcmV0LWZvci10ZXN0cw==";
+
+    pub fn start() -> Receiver {
+        let secret = b"secret-for-tests".to_vec();
+        let state: Arc<Mutex<ReceiverState>> = Arc::default();
+        let app = axum::Router::new().route("/hook", axum::routing::post(receive)).with_state((state.clone(), secret.clone()));
+        let listener = runtime().block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+        let addr = listener.local_addr().unwrap();
+        runtime().spawn(async move { axum::serve(listener, app).await });
+        Receiver { addr, secret, state }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}/hook", self.addr)
+    }
+
+    /// Answer every POST with `status` (None: 200).
+    pub fn fail_with(&self, status: Option<u16>) {
+        self.state.lock().unwrap().fail_with = status;
+    }
+
+    pub fn all(&self) -> Vec<Received> {
+        self.state.lock().unwrap().got.clone()
+    }
+
+    /// Accepted deliveries of one event type.
+    pub fn accepted(&self, kind: &str) -> Vec<Received> {
+        self.all().into_iter().filter(|r| r.accepted && r.kind() == kind).collect()
+    }
+}
+
+/// A temp dir with a config file and its database.
+pub struct Env {
+    pub dir: tempfile::TempDir,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        Env { dir: tempfile::tempdir().unwrap() }
+    }
+
+    pub fn config_path(&self) -> PathBuf {
+        self.dir.path().join("marsad.toml")
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.dir.path().join("marsad.db")
+    }
+
+    /// Writes the config: `body` is appended after `[storage]`.
+    pub fn write_config(&self, body: &str) {
+        let text = format!("[storage]\npath = \"{}\"\n\n{body}", self.db_path().display());
+        std::fs::write(self.config_path(), text).unwrap();
+    }
+
+    /// Runs `marsad ARGS --config <this config>`.
+    pub fn marsad(&self, args: &[&str]) -> Output {
+        marsad_with_env(args, &self.config_path(), &[])
+    }
+
+    pub fn marsad_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        marsad_with_env(args, &self.config_path(), env)
+    }
+
+    /// `marsad once`, asserting success.
+    pub fn once(&self) -> Output {
+        let out = self.marsad(&["once"]);
+        assert!(out.status.success(), "once failed: {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        out
+    }
+
+    pub fn store(&self) -> marsad::store::Store {
+        marsad::store::Store::open(&self.db_path()).unwrap()
+    }
+}
+
+pub fn marsad_with_env(args: &[&str], config: &Path, env: &[(&str, &str)]) -> Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_marsad"));
+    cmd.args(args).arg("--config").arg(config).env("RUST_LOG", "marsad=debug");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+/// Polls `f` until it returns true or `timeout` passes.
+pub fn wait_until(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
+    let end = std::time::Instant::now() + timeout;
+    while std::time::Instant::now() < end {
+        if f() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    f()
+}
+
+/// An RSS 2.0 feed with (guid, title, link) items.
+pub fn rss(title: &str, items: &[(&str, &str, &str)]) -> String {
+    let mut s = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><title>{title}</title><link>http://example.invalid/</link><description>test</description>\n");
+    for (guid, t, link) in items {
+        s.push_str(&format!("<item><guid>{guid}</guid><title>{t}</title><link>{link}</link></item>\n"));
+    }
+    s.push_str("</channel></rss>\n");
+    s
+}
+
+/// A news page: navigation, header, the article paragraphs, related links, footer.
+pub fn article_page(title: &str, paragraphs: &[&str], boilerplate: &str) -> String {
+    let body: String = paragraphs.iter().map(|p| format!("<p>{p}</p>\n")).collect();
+    format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>{title}</title></head><body>
+<header><nav><a href=\"/\">Home</a> <a href=\"/world\">World</a> <a href=\"/sport\">Sport</a></nav></header>
+<main><article><h1>{title}</h1>
+{body}</article></main>
+<aside class=\"related\"><h2>Related</h2><ul><li><a href=\"/x\">{boilerplate}</a></li></ul></aside>
+<footer><p>Copyright 2026 Example News. {boilerplate}</p></footer>
+</body></html>"
+    )
+}
