@@ -3,7 +3,7 @@
 //! where library errors become messages and exit codes.
 
 pub mod demo;
-mod ops;
+pub mod ops;
 
 use crate::config::{self, Config};
 use crate::pipeline::Context;
