@@ -9,7 +9,9 @@ use std::sync::OnceLock;
 fn offset_ms() -> i64 {
     static OFFSET: OnceLock<i64> = OnceLock::new();
     *OFFSET.get_or_init(|| {
-        let Ok(v) = std::env::var("MARSAD_CLOCK_OFFSET") else { return 0 };
+        let Ok(v) = std::env::var("MARSAD_CLOCK_OFFSET") else {
+            return 0;
+        };
         let (neg, d) = match v.strip_prefix('-') {
             Some(rest) => (true, rest.to_string()),
             None => (false, v),

@@ -13,7 +13,14 @@ use toml_edit::{Document, Item, Table, Value};
 use url::Url;
 
 /// Event types marsad raises (design §6).
-pub const EVENT_TYPES: &[&str] = &["article.updated", "article.reverted", "control.changed", "control.disputed", "feed.failing", "feed.recovered"];
+pub const EVENT_TYPES: &[&str] = &[
+    "article.updated",
+    "article.reverted",
+    "control.changed",
+    "control.disputed",
+    "feed.failing",
+    "feed.recovered",
+];
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -105,7 +112,10 @@ impl Secret {
     pub fn parse(s: &str) -> Result<Secret, String> {
         use base64::Engine;
         match s.strip_prefix("whsec_") {
-            Some(b64) => base64::engine::general_purpose::STANDARD.decode(b64.trim()).map(Secret).map_err(|e| format!("whsec_ secret is not valid base64: {e}")),
+            Some(b64) => base64::engine::general_purpose::STANDARD
+                .decode(b64.trim())
+                .map(Secret)
+                .map_err(|e| format!("whsec_ secret is not valid base64: {e}")),
             None if s.is_empty() => Err("secret is empty".into()),
             None => Ok(Secret(s.as_bytes().to_vec())),
         }
@@ -122,7 +132,9 @@ pub struct WebhookConfig {
 
 impl WebhookConfig {
     pub fn wants(&self, event_type: &str) -> bool {
-        self.events.as_ref().is_none_or(|e| e.iter().any(|t| t == event_type))
+        self.events
+            .as_ref()
+            .is_none_or(|e| e.iter().any(|t| t == event_type))
     }
 }
 
@@ -169,12 +181,15 @@ impl ConfigError {
 
 /// Default config path: `$MARSAD_CONFIG`, else `/etc/marsad/marsad.toml`.
 pub fn default_path() -> PathBuf {
-    std::env::var_os("MARSAD_CONFIG").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/etc/marsad/marsad.toml"))
+    std::env::var_os("MARSAD_CONFIG")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/etc/marsad/marsad.toml"))
 }
 
 /// Loads and validates a config file (and the watchlist it points to).
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Io(path.display().to_string(), e))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError::Io(path.display().to_string(), e))?;
     let mut cfg = parse(&text, &path.display().to_string(), path.parent())?;
     cfg.source = Some(path.to_path_buf());
     Ok(cfg)
@@ -182,71 +197,167 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
 
 /// Parses config text. `base_dir` resolves relative paths (watchlist, secret files).
 pub fn parse(text: &str, file: &str, base_dir: Option<&Path>) -> Result<Config, ConfigError> {
-    let mut r = Reader { text, file, problems: Vec::new() };
+    let mut r = Reader {
+        text,
+        file,
+        problems: Vec::new(),
+    };
     let doc = match Document::parse(text) {
         Ok(d) => d,
         Err(e) => {
             let line = e.span().map(|s| r.line_of(s.start));
-            r.problems.push(Problem { file: file.into(), line, key: "(syntax)".into(), message: e.message().trim().to_string() });
+            r.problems.push(Problem {
+                file: file.into(),
+                line,
+                key: "(syntax)".into(),
+                message: e.message().trim().to_string(),
+            });
             return Err(ConfigError::Invalid(r.problems));
         }
     };
     let root = doc.as_table();
-    r.check_keys(root, "", &["storage", "poll", "fetch", "delivery", "versions", "http", "log", "feed", "watchlist", "webhook", "actor", "facility"]);
+    r.check_keys(
+        root,
+        "",
+        &[
+            "storage",
+            "poll",
+            "fetch",
+            "delivery",
+            "versions",
+            "http",
+            "log",
+            "feed",
+            "watchlist",
+            "webhook",
+            "actor",
+            "facility",
+        ],
+    );
 
-    let state_dir = std::env::var_os("STATE_DIRECTORY").map(|d| PathBuf::from(d.to_string_lossy().split(':').next().unwrap_or_default()));
-    let default_db = state_dir.map(|d| d.join("marsad.db")).unwrap_or_else(|| PathBuf::from("marsad.db"));
+    let state_dir = std::env::var_os("STATE_DIRECTORY")
+        .map(|d| PathBuf::from(d.to_string_lossy().split(':').next().unwrap_or_default()));
+    let default_db = state_dir
+        .map(|d| d.join("marsad.db"))
+        .unwrap_or_else(|| PathBuf::from("marsad.db"));
 
     let t = r.table(root, "storage");
-    let storage = StorageConfig { path: r.string(t, "storage", "path").map(|p| resolve(base_dir, &p)).unwrap_or(default_db) };
+    let storage = StorageConfig {
+        path: r
+            .string(t, "storage", "path")
+            .map(|p| resolve(base_dir, &p))
+            .unwrap_or(default_db),
+    };
     if let Some(t) = t {
         r.check_keys(t, "storage", &["path"]);
     }
 
     let t = r.table(root, "poll");
     if let Some(t) = t {
-        r.check_keys(t, "poll", &["interval", "concurrency", "per_host", "user_agent", "revisit", "failing_after"]);
+        r.check_keys(
+            t,
+            "poll",
+            &[
+                "interval",
+                "concurrency",
+                "per_host",
+                "user_agent",
+                "revisit",
+                "failing_after",
+            ],
+        );
     }
     let poll = PollConfig {
-        interval: r.duration(t, "poll", "interval").unwrap_or(Duration::from_secs(300)),
+        interval: r
+            .duration(t, "poll", "interval")
+            .unwrap_or(Duration::from_secs(300)),
         concurrency: r.positive(t, "poll", "concurrency").unwrap_or(16),
         per_host: r.positive(t, "poll", "per_host").unwrap_or(2),
-        user_agent: r.string(t, "poll", "user_agent").unwrap_or_else(|| format!("marsad/{} (+https://github.com/marsad)", env!("CARGO_PKG_VERSION"))),
-        revisit: r.durations(t, "poll", "revisit").unwrap_or_else(|| ["10m", "30m", "2h", "6h", "24h"].iter().filter_map(|d| parse_duration(d).ok()).collect()),
-        failing_after: r.duration(t, "poll", "failing_after").unwrap_or(Duration::from_secs(24 * 3600)),
+        user_agent: r.string(t, "poll", "user_agent").unwrap_or_else(|| {
+            format!(
+                "marsad/{} (+https://github.com/marsad)",
+                env!("CARGO_PKG_VERSION")
+            )
+        }),
+        revisit: r.durations(t, "poll", "revisit").unwrap_or_else(|| {
+            ["10m", "30m", "2h", "6h", "24h"]
+                .iter()
+                .filter_map(|d| parse_duration(d).ok())
+                .collect()
+        }),
+        failing_after: r
+            .duration(t, "poll", "failing_after")
+            .unwrap_or(Duration::from_secs(24 * 3600)),
     };
 
     let t = r.table(root, "fetch");
     if let Some(t) = t {
-        r.check_keys(t, "fetch", &["timeout", "connect_timeout", "max_body", "max_redirects", "allow_private_networks"]);
+        r.check_keys(
+            t,
+            "fetch",
+            &[
+                "timeout",
+                "connect_timeout",
+                "max_body",
+                "max_redirects",
+                "allow_private_networks",
+            ],
+        );
     }
     let fetch = FetchConfig {
-        timeout: r.duration(t, "fetch", "timeout").unwrap_or(Duration::from_secs(20)),
-        connect_timeout: r.duration(t, "fetch", "connect_timeout").unwrap_or(Duration::from_secs(10)),
+        timeout: r
+            .duration(t, "fetch", "timeout")
+            .unwrap_or(Duration::from_secs(20)),
+        connect_timeout: r
+            .duration(t, "fetch", "connect_timeout")
+            .unwrap_or(Duration::from_secs(10)),
         max_body: r.size(t, "fetch", "max_body").unwrap_or(8 << 20),
-        max_redirects: r.integer(t, "fetch", "max_redirects").map(|n| n.max(0) as usize).unwrap_or(5),
-        allow_private_networks: r.boolean(t, "fetch", "allow_private_networks").unwrap_or(false),
+        max_redirects: r
+            .integer(t, "fetch", "max_redirects")
+            .map(|n| n.max(0) as usize)
+            .unwrap_or(5),
+        allow_private_networks: r
+            .boolean(t, "fetch", "allow_private_networks")
+            .unwrap_or(false),
     };
 
     let t = r.table(root, "delivery");
     if let Some(t) = t {
-        r.check_keys(t, "delivery", &["initial_backoff", "max_backoff", "max_age", "timeout"]);
+        r.check_keys(
+            t,
+            "delivery",
+            &["initial_backoff", "max_backoff", "max_age", "timeout"],
+        );
     }
     let delivery = DeliveryConfig {
-        initial_backoff: r.duration(t, "delivery", "initial_backoff").unwrap_or(Duration::from_secs(5)),
-        max_backoff: r.duration(t, "delivery", "max_backoff").unwrap_or(Duration::from_secs(3600)),
-        max_age: r.duration(t, "delivery", "max_age").unwrap_or(Duration::from_secs(72 * 3600)),
-        timeout: r.duration(t, "delivery", "timeout").unwrap_or(Duration::from_secs(10)),
+        initial_backoff: r
+            .duration(t, "delivery", "initial_backoff")
+            .unwrap_or(Duration::from_secs(5)),
+        max_backoff: r
+            .duration(t, "delivery", "max_backoff")
+            .unwrap_or(Duration::from_secs(3600)),
+        max_age: r
+            .duration(t, "delivery", "max_age")
+            .unwrap_or(Duration::from_secs(72 * 3600)),
+        timeout: r
+            .duration(t, "delivery", "timeout")
+            .unwrap_or(Duration::from_secs(10)),
     };
 
     let t = r.table(root, "versions");
     if let Some(t) = t {
-        r.check_keys(t, "versions", &["alert_on_revert", "min_keep_ratio", "recheck_delay"]);
+        r.check_keys(
+            t,
+            "versions",
+            &["alert_on_revert", "min_keep_ratio", "recheck_delay"],
+        );
     }
     let versions = VersionsConfig {
         alert_on_revert: r.boolean(t, "versions", "alert_on_revert").unwrap_or(false),
         min_keep_ratio: r.float(t, "versions", "min_keep_ratio").unwrap_or(0.5),
-        recheck_delay: r.duration(t, "versions", "recheck_delay").unwrap_or(Duration::from_secs(5)),
+        recheck_delay: r
+            .duration(t, "versions", "recheck_delay")
+            .unwrap_or(Duration::from_secs(5)),
     };
 
     let t = r.table(root, "http");
@@ -256,7 +367,11 @@ pub fn parse(text: &str, file: &str, base_dir: Option<&Path>) -> Result<Config, 
         match s.parse::<SocketAddr>() {
             Ok(listen) => Some(HttpConfig { listen }),
             Err(_) => {
-                r.problem(t.get("listen"), "http.listen", format!("{s:?} is not an address like \"127.0.0.1:9187\""));
+                r.problem(
+                    t.get("listen"),
+                    "http.listen",
+                    format!("{s:?} is not an address like \"127.0.0.1:9187\""),
+                );
                 None
             }
         }
@@ -272,7 +387,11 @@ pub fn parse(text: &str, file: &str, base_dir: Option<&Path>) -> Result<Config, 
             None | Some("text") => false,
             Some("json") => true,
             Some(other) => {
-                r.problem(t.and_then(|t| t.get("format")), "log.format", format!("{other:?}: expected \"text\" or \"json\""));
+                r.problem(
+                    t.and_then(|t| t.get("format")),
+                    "log.format",
+                    format!("{other:?}: expected \"text\" or \"json\""),
+                );
                 false
             }
         },
@@ -283,10 +402,21 @@ pub fn parse(text: &str, file: &str, base_dir: Option<&Path>) -> Result<Config, 
         let key = format!("feed[{i}]");
         r.check_keys(t, &key, &["url", "name", "lang", "interval"]);
         let url = r.url(t, &key, "url", true);
-        let f = FeedConfig { url: url.clone().unwrap_or_else(|| Url::parse("http://invalid/").expect("static URL")), name: r.string(Some(t), &key, "name"), lang: r.string(Some(t), &key, "lang"), interval: r.duration(Some(t), &key, "interval") };
+        let f = FeedConfig {
+            url: url
+                .clone()
+                .unwrap_or_else(|| Url::parse("http://invalid/").expect("static URL")),
+            name: r.string(Some(t), &key, "name"),
+            lang: r.string(Some(t), &key, "lang"),
+            interval: r.duration(Some(t), &key, "interval"),
+        };
         if let Some(u) = url {
             if feeds.iter().any(|o: &FeedConfig| o.url == u) {
-                r.problem(t.get("url"), &format!("{key}.url"), format!("{u} is listed twice"));
+                r.problem(
+                    t.get("url"),
+                    &format!("{key}.url"),
+                    format!("{u} is listed twice"),
+                );
             }
             feeds.push(f);
         }
@@ -297,18 +427,39 @@ pub fn parse(text: &str, file: &str, base_dir: Option<&Path>) -> Result<Config, 
         let key = format!("webhook[{i}]");
         r.check_keys(t, &key, &["url", "secret", "secret_file", "events"]);
         let url = r.url(t, &key, "url", true);
-        let secret = match (r.string(Some(t), &key, "secret"), r.string(Some(t), &key, "secret_file")) {
+        let secret = match (
+            r.string(Some(t), &key, "secret"),
+            r.string(Some(t), &key, "secret_file"),
+        ) {
             (Some(_), Some(_)) => {
-                r.problem(t.get("secret_file"), &format!("{key}.secret_file"), "give either secret or secret_file, not both".into());
+                r.problem(
+                    t.get("secret_file"),
+                    &format!("{key}.secret_file"),
+                    "give either secret or secret_file, not both".into(),
+                );
                 None
             }
-            (Some(s), None) => Secret::parse(&s).map_err(|m| r.problem(t.get("secret"), &format!("{key}.secret"), m)).ok(),
+            (Some(s), None) => Secret::parse(&s)
+                .map_err(|m| r.problem(t.get("secret"), &format!("{key}.secret"), m))
+                .ok(),
             (None, Some(p)) => {
                 let path = resolve(base_dir, &p);
                 match std::fs::read_to_string(&path) {
-                    Ok(s) => Secret::parse(s.trim()).map_err(|m| r.problem(t.get("secret_file"), &format!("{key}.secret_file"), format!("{}: {m}", path.display()))).ok(),
+                    Ok(s) => Secret::parse(s.trim())
+                        .map_err(|m| {
+                            r.problem(
+                                t.get("secret_file"),
+                                &format!("{key}.secret_file"),
+                                format!("{}: {m}", path.display()),
+                            )
+                        })
+                        .ok(),
                     Err(e) => {
-                        r.problem(t.get("secret_file"), &format!("{key}.secret_file"), format!("cannot read {}: {e}", path.display()));
+                        r.problem(
+                            t.get("secret_file"),
+                            &format!("{key}.secret_file"),
+                            format!("cannot read {}: {e}", path.display()),
+                        );
                         None
                     }
                 }
@@ -319,12 +470,23 @@ pub fn parse(text: &str, file: &str, base_dir: Option<&Path>) -> Result<Config, 
         if let Some(evs) = &events {
             for e in evs {
                 if !EVENT_TYPES.contains(&e.as_str()) {
-                    r.problem(t.get("events"), &format!("{key}.events"), format!("unknown event type {e:?}; known: {}", EVENT_TYPES.join(", ")));
+                    r.problem(
+                        t.get("events"),
+                        &format!("{key}.events"),
+                        format!(
+                            "unknown event type {e:?}; known: {}",
+                            EVENT_TYPES.join(", ")
+                        ),
+                    );
                 }
             }
         }
         if let Some(url) = url {
-            webhooks.push(WebhookConfig { url, secret, events });
+            webhooks.push(WebhookConfig {
+                url,
+                secret,
+                events,
+            });
         }
     }
 
@@ -352,15 +514,35 @@ pub fn parse(text: &str, file: &str, base_dir: Option<&Path>) -> Result<Config, 
                 watchlist.actors.extend(w.actors);
                 watchlist.facilities.extend(w.facilities);
                 if let Err(e) = watchlist.validate(file) {
-                    r.problem(root.get("facility").or(root.get("actor")), "watchlist", e.to_string());
+                    r.problem(
+                        root.get("facility").or(root.get("actor")),
+                        "watchlist",
+                        e.to_string(),
+                    );
                 }
             }
-            Err(e) => r.problem(root.get("facility").or(root.get("actor")), "actor/facility", e.to_string()),
+            Err(e) => r.problem(
+                root.get("facility").or(root.get("actor")),
+                "actor/facility",
+                e.to_string(),
+            ),
         }
     }
 
     if r.problems.is_empty() {
-        Ok(Config { source: None, storage, poll, fetch, delivery, versions, http, log, feeds, watchlist, webhooks })
+        Ok(Config {
+            source: None,
+            storage,
+            poll,
+            fetch,
+            delivery,
+            versions,
+            http,
+            log,
+            feeds,
+            watchlist,
+            webhooks,
+        })
     } else {
         Err(ConfigError::Invalid(r.problems))
     }
@@ -383,13 +565,21 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let mut total = Duration::ZERO;
     let mut rest = s;
     while !rest.is_empty() {
-        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
         if digits == 0 {
-            return Err(format!("{s:?} is not a duration like \"90s\", \"5m\", \"2h\""));
+            return Err(format!(
+                "{s:?} is not a duration like \"90s\", \"5m\", \"2h\""
+            ));
         }
-        let n: u64 = rest[..digits].parse().map_err(|_| format!("{s:?}: number too large"))?;
+        let n: u64 = rest[..digits]
+            .parse()
+            .map_err(|_| format!("{s:?}: number too large"))?;
         rest = &rest[digits..];
-        let unit_len = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
         let unit = &rest[..unit_len];
         rest = &rest[unit_len..];
         let d = match unit.trim() {
@@ -410,7 +600,9 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 pub fn parse_size(s: &str) -> Result<u64, String> {
     let s = s.trim();
     let digits = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-    let n: u64 = s[..digits].parse().map_err(|_| format!("{s:?} is not a size like \"8MiB\""))?;
+    let n: u64 = s[..digits]
+        .parse()
+        .map_err(|_| format!("{s:?} is not a size like \"8MiB\""))?;
     let mult = match s[digits..].trim() {
         "" | "B" => 1,
         "KiB" => 1 << 10,
@@ -419,7 +611,11 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         "KB" | "kB" => 1000,
         "MB" => 1_000_000,
         "GB" => 1_000_000_000,
-        u => return Err(format!("{s:?}: unknown unit {u:?} (B, KiB, MiB, GiB, KB, MB, GB)")),
+        u => {
+            return Err(format!(
+                "{s:?}: unknown unit {u:?} (B, KiB, MiB, GiB, KB, MB, GB)"
+            ))
+        }
     };
     Ok(n * mult)
 }
@@ -433,20 +629,40 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn line_of(&self, offset: usize) -> usize {
-        self.text[..offset.min(self.text.len())].matches('\n').count() + 1
+        self.text[..offset.min(self.text.len())]
+            .matches('\n')
+            .count()
+            + 1
     }
 
     fn problem(&mut self, item: Option<&Item>, key: &str, message: String) {
         let line = item.and_then(|i| i.span()).map(|s| self.line_of(s.start));
-        self.problems.push(Problem { file: self.file.to_string(), line, key: key.to_string(), message });
+        self.problems.push(Problem {
+            file: self.file.to_string(),
+            line,
+            key: key.to_string(),
+            message,
+        });
     }
 
     fn check_keys(&mut self, t: &Table, prefix: &str, known: &[&str]) {
         for (k, _) in t.iter() {
             if !known.contains(&k) {
-                let line = t.key(k).and_then(|k| k.span()).map(|s| self.line_of(s.start));
-                let key = if prefix.is_empty() { k.to_string() } else { format!("{prefix}.{k}") };
-                self.problems.push(Problem { file: self.file.to_string(), line, key, message: format!("unknown key; expected one of: {}", known.join(", ")) });
+                let line = t
+                    .key(k)
+                    .and_then(|k| k.span())
+                    .map(|s| self.line_of(s.start));
+                let key = if prefix.is_empty() {
+                    k.to_string()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                self.problems.push(Problem {
+                    file: self.file.to_string(),
+                    line,
+                    key,
+                    message: format!("unknown key; expected one of: {}", known.join(", ")),
+                });
             }
         }
     }
@@ -455,7 +671,11 @@ impl<'a> Reader<'a> {
         match root.get(name)? {
             Item::Table(t) => Some(t),
             other => {
-                self.problem(Some(other), name, "expected a table ([".to_string() + name + "])");
+                self.problem(
+                    Some(other),
+                    name,
+                    "expected a table ([".to_string() + name + "])",
+                );
                 None
             }
         }
@@ -482,7 +702,11 @@ impl<'a> Reader<'a> {
         match v.as_str() {
             Some(s) => Some(s.to_string()),
             None => {
-                self.problem(Some(item), &format!("{prefix}.{key}"), "expected a string".into());
+                self.problem(
+                    Some(item),
+                    &format!("{prefix}.{key}"),
+                    "expected a string".into(),
+                );
                 None
             }
         }
@@ -490,10 +714,18 @@ impl<'a> Reader<'a> {
 
     fn strings(&mut self, t: Option<&Table>, prefix: &str, key: &str) -> Option<Vec<String>> {
         let (item, v) = self.value(t, key)?;
-        match v.as_array().map(|a| a.iter().map(|x| x.as_str().map(str::to_string)).collect::<Option<Vec<_>>>()) {
+        match v.as_array().map(|a| {
+            a.iter()
+                .map(|x| x.as_str().map(str::to_string))
+                .collect::<Option<Vec<_>>>()
+        }) {
             Some(Some(v)) => Some(v),
             _ => {
-                self.problem(Some(item), &format!("{prefix}.{key}"), "expected an array of strings".into());
+                self.problem(
+                    Some(item),
+                    &format!("{prefix}.{key}"),
+                    "expected an array of strings".into(),
+                );
                 None
             }
         }
@@ -505,7 +737,11 @@ impl<'a> Reader<'a> {
         match parse_duration(&s) {
             Ok(d) if d > Duration::ZERO => Some(d),
             Ok(_) => {
-                self.problem(Some(item), &format!("{prefix}.{key}"), "must be greater than zero".into());
+                self.problem(
+                    Some(item),
+                    &format!("{prefix}.{key}"),
+                    "must be greater than zero".into(),
+                );
                 None
             }
             Err(m) => {
@@ -535,7 +771,8 @@ impl<'a> Reader<'a> {
             (_, Some(s)) => parse_size(s),
             _ => Err("expected a size like \"8MiB\"".into()),
         };
-        r.map_err(|m| self.problem(Some(item), &format!("{prefix}.{key}"), m)).ok()
+        r.map_err(|m| self.problem(Some(item), &format!("{prefix}.{key}"), m))
+            .ok()
     }
 
     fn integer(&mut self, t: Option<&Table>, prefix: &str, key: &str) -> Option<i64> {
@@ -543,7 +780,11 @@ impl<'a> Reader<'a> {
         match v.as_integer() {
             Some(n) if n >= 0 => Some(n),
             _ => {
-                self.problem(Some(item), &format!("{prefix}.{key}"), "expected a non-negative integer".into());
+                self.problem(
+                    Some(item),
+                    &format!("{prefix}.{key}"),
+                    "expected a non-negative integer".into(),
+                );
                 None
             }
         }
@@ -553,7 +794,11 @@ impl<'a> Reader<'a> {
         let item = t?.get(key)?;
         match self.integer(t, prefix, key)? {
             0 => {
-                self.problem(Some(item), &format!("{prefix}.{key}"), "must be at least 1".into());
+                self.problem(
+                    Some(item),
+                    &format!("{prefix}.{key}"),
+                    "must be at least 1".into(),
+                );
                 None
             }
             n => Some(n as usize),
@@ -565,7 +810,11 @@ impl<'a> Reader<'a> {
         match v.as_float().or_else(|| v.as_integer().map(|i| i as f64)) {
             Some(f) if (0.0..=1.0).contains(&f) => Some(f),
             _ => {
-                self.problem(Some(item), &format!("{prefix}.{key}"), "expected a number between 0 and 1".into());
+                self.problem(
+                    Some(item),
+                    &format!("{prefix}.{key}"),
+                    "expected a number between 0 and 1".into(),
+                );
                 None
             }
         }
@@ -576,7 +825,11 @@ impl<'a> Reader<'a> {
         match v.as_bool() {
             Some(b) => Some(b),
             None => {
-                self.problem(Some(item), &format!("{prefix}.{key}"), "expected true or false".into());
+                self.problem(
+                    Some(item),
+                    &format!("{prefix}.{key}"),
+                    "expected true or false".into(),
+                );
                 None
             }
         }
@@ -587,14 +840,23 @@ impl<'a> Reader<'a> {
         let Some(s) = self.string(Some(t), prefix, key) else {
             if required && !t.contains_key(key) {
                 let line = t.span().map(|s| self.line_of(s.start));
-                self.problems.push(Problem { file: self.file.to_string(), line, key: full, message: "missing (required)".into() });
+                self.problems.push(Problem {
+                    file: self.file.to_string(),
+                    line,
+                    key: full,
+                    message: "missing (required)".into(),
+                });
             }
             return None;
         };
         match Url::parse(&s) {
             Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Some(u),
             Ok(u) => {
-                self.problem(t.get(key), &full, format!("{s:?}: scheme {:?} is not http or https", u.scheme()));
+                self.problem(
+                    t.get(key),
+                    &full,
+                    format!("{s:?}: scheme {:?} is not http or https", u.scheme()),
+                );
                 None
             }
             Err(e) => {
@@ -623,16 +885,35 @@ mod tests {
         let text = "[storage]\npath = \"x.db\"\ncolour = 1\n\n[[feed]]\nurl = \"ftp://x\"\n\n[[feed]]\nname = \"no url\"\n\n[delivery]\ninitial_backoff = \"soon\"\n";
         let err = parse(text, "m.toml", None).unwrap_err();
         let p = err.problems();
-        assert!(p.iter().any(|p| p.starts_with("m.toml:3: storage.colour: unknown key")), "{p:?}");
-        assert!(p.iter().any(|p| p.starts_with("m.toml:6: feed[0].url")), "{p:?}");
-        assert!(p.iter().any(|p| p.contains("feed[1].url: missing")), "{p:?}");
-        assert!(p.iter().any(|p| p.starts_with("m.toml:12: delivery.initial_backoff")), "{p:?}");
+        assert!(
+            p.iter()
+                .any(|p| p.starts_with("m.toml:3: storage.colour: unknown key")),
+            "{p:?}"
+        );
+        assert!(
+            p.iter().any(|p| p.starts_with("m.toml:6: feed[0].url")),
+            "{p:?}"
+        );
+        assert!(
+            p.iter().any(|p| p.contains("feed[1].url: missing")),
+            "{p:?}"
+        );
+        assert!(
+            p.iter()
+                .any(|p| p.starts_with("m.toml:12: delivery.initial_backoff")),
+            "{p:?}"
+        );
         assert_eq!(p.len(), 4, "{p:?}");
     }
 
     #[test]
     fn secrets_are_redacted_and_whsec_is_base64() {
-        let cfg = parse("[[webhook]]\nurl = \"http://127.0.0.1:1/h\"\nsecret = \"whsec_aGVsbG8=\"\n", "t", None).unwrap();
+        let cfg = parse(
+            "[[webhook]]\nurl = \"http://127.0.0.1:1/h\"\nsecret = \"whsec_aGVsbG8=\"\n",
+            "t",
+            None,
+        )
+        .unwrap();
         assert_eq!(cfg.webhooks[0].secret.as_ref().unwrap().0, b"hello");
         assert!(!format!("{cfg:?}").contains("aGVsbG8"));
         assert!(!format!("{cfg:?}").contains("hello"));

@@ -104,9 +104,18 @@ pub fn diff(old: &str, new: &str, labels: (&str, &str)) -> Change {
     for op in &ops {
         match *op {
             DiffOp::Equal { .. } => {}
-            DiffOp::Delete { old_index, old_len, .. } => deleted.extend(old_index..old_index + old_len),
-            DiffOp::Insert { new_index, new_len, .. } => inserted.extend(new_index..new_index + new_len),
-            DiffOp::Replace { old_index, old_len, new_index, new_len } => {
+            DiffOp::Delete {
+                old_index, old_len, ..
+            } => deleted.extend(old_index..old_index + old_len),
+            DiffOp::Insert {
+                new_index, new_len, ..
+            } => inserted.extend(new_index..new_index + new_len),
+            DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => {
                 deleted.extend(old_index..old_index + old_len);
                 inserted.extend(new_index..new_index + new_len);
                 for i in 0..old_len.min(new_len) {
@@ -135,16 +144,32 @@ pub fn diff(old: &str, new: &str, labels: (&str, &str)) -> Change {
     }
     for (i, j) in rewrites {
         if !moved_old[i] && !moved_new[j] && similar_enough(a[i], b[j]) {
-            change.changed.push(Rewrite { from: a[i].to_string(), to: b[j].to_string(), words: word_diff(a[i], b[j]) });
+            change.changed.push(Rewrite {
+                from: a[i].to_string(),
+                to: b[j].to_string(),
+                words: word_diff(a[i], b[j]),
+            });
         }
     }
-    change.removed = deleted.iter().filter(|&&i| !moved_old[i]).map(|&i| a[i].to_string()).collect();
-    change.added = inserted.iter().filter(|&&j| !moved_new[j]).map(|&j| b[j].to_string()).collect();
+    change.removed = deleted
+        .iter()
+        .filter(|&&i| !moved_old[i])
+        .map(|&i| a[i].to_string())
+        .collect();
+    change.added = inserted
+        .iter()
+        .filter(|&&j| !moved_new[j])
+        .map(|&j| b[j].to_string())
+        .collect();
 
     if !change.is_empty() {
         let old_text: String = a.iter().map(|s| format!("{s}\n")).collect();
         let new_text: String = b.iter().map(|s| format!("{s}\n")).collect();
-        change.unified = TextDiff::from_lines(&old_text, &new_text).unified_diff().context_radius(2).header(labels.0, labels.1).to_string();
+        change.unified = TextDiff::from_lines(&old_text, &new_text)
+            .unified_diff()
+            .context_radius(2)
+            .header(labels.0, labels.1)
+            .to_string();
     }
     change
 }
@@ -155,24 +180,44 @@ mod tests {
 
     #[test]
     fn only_the_new_sentence_is_added() {
-        let c = diff("Troops entered the town. Residents fled.", "Troops entered the town. The army took the dam. Residents fled.", ("v1", "v2"));
+        let c = diff(
+            "Troops entered the town. Residents fled.",
+            "Troops entered the town. The army took the dam. Residents fled.",
+            ("v1", "v2"),
+        );
         assert_eq!(c.added, vec!["The army took the dam."]);
         assert!(c.removed.is_empty() && c.moved.is_empty());
-        assert!(c.unified.contains("+The army took the dam."), "{}", c.unified);
+        assert!(
+            c.unified.contains("+The army took the dam."),
+            "{}",
+            c.unified
+        );
     }
 
     #[test]
     fn rewrites_are_paired_with_a_word_diff() {
-        let c = diff("Three soldiers were killed. Talks go on.", "Five soldiers were killed. Talks go on.", ("v1", "v2"));
+        let c = diff(
+            "Three soldiers were killed. Talks go on.",
+            "Five soldiers were killed. Talks go on.",
+            ("v1", "v2"),
+        );
         assert_eq!(c.added, vec!["Five soldiers were killed."]);
         assert_eq!(c.removed, vec!["Three soldiers were killed."]);
         assert_eq!(c.changed.len(), 1);
-        assert!(c.changed[0].words.contains("[-Three-]{+Five+}"), "{}", c.changed[0].words);
+        assert!(
+            c.changed[0].words.contains("[-Three-]{+Five+}"),
+            "{}",
+            c.changed[0].words
+        );
     }
 
     #[test]
     fn moved_paragraph_is_moved_not_removed_and_added() {
-        let c = diff("A one.\n\nB two.\n\nC three.", "B two.\n\nC three.\n\nA one.", ("v1", "v2"));
+        let c = diff(
+            "A one.\n\nB two.\n\nC three.",
+            "B two.\n\nC three.\n\nA one.",
+            ("v1", "v2"),
+        );
         assert_eq!(c.moved, vec!["A one."]);
         assert!(c.added.is_empty() && c.removed.is_empty(), "{c:?}");
     }

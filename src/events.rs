@@ -25,11 +25,19 @@ impl ArticleRef {
 
 /// RFC 3339 UTC with seconds, e.g. `2026-01-19T08:15:02Z`.
 pub fn rfc3339(ms: i64) -> String {
-    DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default().to_rfc3339_opts(SecondsFormat::Secs, true)
+    DateTime::<Utc>::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
 /// Wraps `data` in the envelope and picks the webhooks that want it.
-pub fn envelope(kind: &str, now_ms: i64, ordering_key: String, data: Value, webhooks: &[crate::config::WebhookConfig]) -> NewEvent {
+pub fn envelope(
+    kind: &str,
+    now_ms: i64,
+    ordering_key: String,
+    data: Value,
+    webhooks: &[crate::config::WebhookConfig],
+) -> NewEvent {
     let id = crate::store::new_event_id(now_ms);
     let body = json!({"type": kind, "id": id, "timestamp": rfc3339(now_ms), "data": data});
     NewEvent {
@@ -38,12 +46,22 @@ pub fn envelope(kind: &str, now_ms: i64, ordering_key: String, data: Value, webh
         created_at: now_ms,
         ordering_key,
         payload: body.to_string(),
-        webhooks: webhooks.iter().filter(|w| w.wants(kind)).map(|w| w.url.to_string()).collect(),
+        webhooks: webhooks
+            .iter()
+            .filter(|w| w.wants(kind))
+            .map(|w| w.url.to_string())
+            .collect(),
     }
 }
 
 /// `article.updated` data.
-pub fn article_updated(article: &ArticleRef, version: i64, previous: i64, change: &Change, previous_title: Option<&str>) -> Value {
+pub fn article_updated(
+    article: &ArticleRef,
+    version: i64,
+    previous: i64,
+    change: &Change,
+    previous_title: Option<&str>,
+) -> Value {
     let mut data = json!({
         "article": article.json(),
         "version": version,
@@ -76,7 +94,14 @@ pub fn facility_json(wl: &crate::detect::Watchlist, id: &str) -> Value {
 }
 
 /// `control.changed` data.
-pub fn control_changed(wl: &crate::detect::Watchlist, claim: &Claim, from: Option<&str>, to: Option<&str>, article: &ArticleRef, version: i64) -> Value {
+pub fn control_changed(
+    wl: &crate::detect::Watchlist,
+    claim: &Claim,
+    from: Option<&str>,
+    to: Option<&str>,
+    article: &ArticleRef,
+    version: i64,
+) -> Value {
     json!({
         "facility": facility_json(wl, &claim.facility),
         "from": from,
@@ -87,7 +112,13 @@ pub fn control_changed(wl: &crate::detect::Watchlist, claim: &Claim, from: Optio
 }
 
 /// `control.disputed` data: as `control.changed`, plus the current controller.
-pub fn control_disputed(wl: &crate::detect::Watchlist, claim: &Claim, current: &str, article: &ArticleRef, version: i64) -> Value {
+pub fn control_disputed(
+    wl: &crate::detect::Watchlist,
+    claim: &Claim,
+    current: &str,
+    article: &ArticleRef,
+    version: i64,
+) -> Value {
     let mut v = control_changed(wl, claim, Some(current), None, article, version);
     v["current"] = json!(current);
     v["from"] = json!(current);
@@ -96,6 +127,11 @@ pub fn control_disputed(wl: &crate::detect::Watchlist, claim: &Claim, current: &
 }
 
 /// `feed.failing` / `feed.recovered` data.
-pub fn feed_health(url: &str, name: Option<&str>, since_ms: i64, last_error: Option<&str>) -> Value {
+pub fn feed_health(
+    url: &str,
+    name: Option<&str>,
+    since_ms: i64,
+    last_error: Option<&str>,
+) -> Value {
     json!({"feed": {"url": url, "name": name}, "since": rfc3339(since_ms), "last_error": last_error})
 }

@@ -29,7 +29,11 @@ pub enum FetchError {
     #[error("{url}: cannot connect: {message}")]
     Connect { url: String, message: String },
     #[error("{url}: HTTP {status}")]
-    Status { url: String, status: u16, retry_after: Option<Duration> },
+    Status {
+        url: String,
+        status: u16,
+        retry_after: Option<Duration>,
+    },
     #[error("{url}: body larger than {limit} bytes")]
     TooLarge { url: String, limit: u64 },
     #[error("{url}: {message}")]
@@ -51,7 +55,13 @@ impl FetchError {
 
     /// Permanent failures that retrying soon will not fix.
     pub fn is_permanent(&self) -> bool {
-        matches!(self, FetchError::Status { status: 404 | 410, .. } | FetchError::Refused { .. })
+        matches!(
+            self,
+            FetchError::Status {
+                status: 404 | 410,
+                ..
+            } | FetchError::Refused { .. }
+        )
     }
 }
 
@@ -67,7 +77,12 @@ pub struct Request {
 
 impl Request {
     pub fn get(url: Url, trusted: bool) -> Self {
-        Request { url, etag: None, last_modified: None, trusted }
+        Request {
+            url,
+            etag: None,
+            last_modified: None,
+            trusted,
+        }
     }
 }
 
@@ -141,16 +156,32 @@ impl Fetcher {
             if guard {
                 b = b.dns_resolver(Arc::new(PublicOnlyResolver));
             }
-            b.build().map_err(|e| FetchError::Other { url: String::new(), message: format!("cannot build HTTP client: {e}") })
+            b.build().map_err(|e| FetchError::Other {
+                url: String::new(),
+                message: format!("cannot build HTTP client: {e}"),
+            })
         };
         let guarded = build(!cfg.allow_private_networks)?;
-        Ok(Fetcher { trusted: build(false)?, guarded, cfg: cfg.clone(), per_host: poll.per_host, hosts: Arc::default() })
+        Ok(Fetcher {
+            trusted: build(false)?,
+            guarded,
+            cfg: cfg.clone(),
+            per_host: poll.per_host,
+            hosts: Arc::default(),
+        })
     }
 
     fn host_permit(&self, url: &Url) -> Arc<Semaphore> {
-        let key = format!("{}:{}", url.host_str().unwrap_or(""), url.port_or_known_default().unwrap_or(0));
+        let key = format!(
+            "{}:{}",
+            url.host_str().unwrap_or(""),
+            url.port_or_known_default().unwrap_or(0)
+        );
         let mut hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
-        hosts.entry(key).or_insert_with(|| Arc::new(Semaphore::new(self.per_host))).clone()
+        hosts
+            .entry(key)
+            .or_insert_with(|| Arc::new(Semaphore::new(self.per_host)))
+            .clone()
     }
 
     /// GETs `req.url`, reading at most `max_body` bytes of (decompressed) body
@@ -160,21 +191,34 @@ impl Fetcher {
         let guarded = !req.trusted && !self.cfg.allow_private_networks;
         if guarded {
             if let Some(message) = literal_host_refusal(&req.url) {
-                return Err(FetchError::Refused { url: url_s, message });
+                return Err(FetchError::Refused {
+                    url: url_s,
+                    message,
+                });
             }
         }
         let sem = self.host_permit(&req.url);
-        let _permit = sem.acquire_owned().await.map_err(|_| FetchError::Other { url: url_s.clone(), message: "client shut down".into() })?;
+        let _permit = sem.acquire_owned().await.map_err(|_| FetchError::Other {
+            url: url_s.clone(),
+            message: "client shut down".into(),
+        })?;
         let deadline = self.cfg.timeout;
         match tokio::time::timeout(deadline, self.get_inner(req, guarded)).await {
             Ok(r) => r,
-            Err(_) => Err(FetchError::Timeout { url: url_s, secs: deadline.as_secs().max(1) }),
+            Err(_) => Err(FetchError::Timeout {
+                url: url_s,
+                secs: deadline.as_secs().max(1),
+            }),
         }
     }
 
     async fn get_inner(&self, req: &Request, guarded: bool) -> Result<Response, FetchError> {
         let url_s = req.url.to_string();
-        let client = if guarded { &self.guarded } else { &self.trusted };
+        let client = if guarded {
+            &self.guarded
+        } else {
+            &self.trusted
+        };
         let mut rb = client.get(req.url.clone());
         if let Some(e) = &req.etag {
             rb = rb.header(reqwest::header::IF_NONE_MATCH, e);
@@ -182,39 +226,73 @@ impl Fetcher {
         if let Some(lm) = &req.last_modified {
             rb = rb.header(reqwest::header::IF_MODIFIED_SINCE, lm);
         }
-        let mut resp = rb.send().await.map_err(|e| classify(&url_s, e, self.cfg.timeout))?;
+        let mut resp = rb
+            .send()
+            .await
+            .map_err(|e| classify(&url_s, e, self.cfg.timeout))?;
         let status = resp.status().as_u16();
-        let header = |name: reqwest::header::HeaderName| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let header = |name: reqwest::header::HeaderName| {
+            resp.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
         let content_type = header(reqwest::header::CONTENT_TYPE);
         let etag = header(reqwest::header::ETAG);
         let last_modified = header(reqwest::header::LAST_MODIFIED);
-        let retry_after = header(reqwest::header::RETRY_AFTER).and_then(|v| parse_retry_after(&v, chrono::Utc::now()));
+        let retry_after = header(reqwest::header::RETRY_AFTER)
+            .and_then(|v| parse_retry_after(&v, chrono::Utc::now()));
         let final_url = resp.url().clone();
         if status == 304 {
-            return Ok(Response { status, url: final_url, body: Vec::new(), content_type, etag, last_modified });
+            return Ok(Response {
+                status,
+                url: final_url,
+                body: Vec::new(),
+                content_type,
+                etag,
+                last_modified,
+            });
         }
         if !(200..300).contains(&status) {
-            return Err(FetchError::Status { url: url_s, status, retry_after });
+            return Err(FetchError::Status {
+                url: url_s,
+                status,
+                retry_after,
+            });
         }
         let limit = self.cfg.max_body;
         if resp.content_length().is_some_and(|n| n > limit) {
             return Err(FetchError::TooLarge { url: url_s, limit });
         }
         let mut body = Vec::new();
-        while let Some(chunk) = resp.chunk().await.map_err(|e| classify(&url_s, e, self.cfg.timeout))? {
+        while let Some(chunk) = resp
+            .chunk()
+            .await
+            .map_err(|e| classify(&url_s, e, self.cfg.timeout))?
+        {
             if body.len() as u64 + chunk.len() as u64 > limit {
                 return Err(FetchError::TooLarge { url: url_s, limit });
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(Response { status, url: final_url, body, content_type, etag, last_modified })
+        Ok(Response {
+            status,
+            url: final_url,
+            body,
+            content_type,
+            etag,
+            last_modified,
+        })
     }
 }
 
 fn classify(url: &str, e: reqwest::Error, timeout: Duration) -> FetchError {
     let url = url.to_string();
     if e.is_timeout() {
-        return FetchError::Timeout { url, secs: timeout.as_secs().max(1) };
+        return FetchError::Timeout {
+            url,
+            secs: timeout.as_secs().max(1),
+        };
     }
     // Walk the source chain: the redirect policy's and the resolver's messages are in there.
     let mut chain = Vec::new();
@@ -225,7 +303,11 @@ fn classify(url: &str, e: reqwest::Error, timeout: Duration) -> FetchError {
     }
     let text = chain.last().cloned().unwrap_or_default();
     if chain.iter().any(|m| m.contains(REFUSED_MARK)) {
-        let message = chain.iter().find(|m| m.contains(REFUSED_MARK)).cloned().unwrap_or_default();
+        let message = chain
+            .iter()
+            .find(|m| m.contains(REFUSED_MARK))
+            .cloned()
+            .unwrap_or_default();
         return FetchError::Refused { url, message };
     }
     if e.is_redirect() {
@@ -235,7 +317,10 @@ fn classify(url: &str, e: reqwest::Error, timeout: Duration) -> FetchError {
         return FetchError::Connect { url, message: text };
     }
     if e.is_decode() || e.is_body() {
-        return FetchError::Other { url, message: format!("reading body: {text}") };
+        return FetchError::Other {
+            url,
+            message: format!("reading body: {text}"),
+        };
     }
     FetchError::Other { url, message: text }
 }
@@ -294,10 +379,18 @@ impl reqwest::dns::Resolve for PublicOnlyResolver {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
         let host = name.as_str().to_string();
         Box::pin(async move {
-            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            let public: Vec<SocketAddr> = addrs.iter().copied().filter(|a| is_public(a.ip())).collect();
+            let addrs: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let public: Vec<SocketAddr> = addrs
+                .iter()
+                .copied()
+                .filter(|a| is_public(a.ip()))
+                .collect();
             if public.is_empty() {
-                let shown = addrs.first().map(|a| a.ip().to_string()).unwrap_or_else(|| "nothing".into());
+                let shown = addrs
+                    .first()
+                    .map(|a| a.ip().to_string())
+                    .unwrap_or_else(|| "nothing".into());
                 return Err(format!("{host} resolves to {shown}, a {REFUSED_MARK}").into());
             }
             Ok(Box::new(public.into_iter()) as reqwest::dns::Addrs)
@@ -312,12 +405,18 @@ pub fn parse_retry_after(v: &str, now: chrono::DateTime<chrono::Utc>) -> Option<
         return Some(Duration::from_secs(secs));
     }
     let when = chrono::DateTime::parse_from_rfc2822(v).ok()?;
-    Some((when.with_timezone(&chrono::Utc) - now).to_std().unwrap_or(Duration::ZERO))
+    Some(
+        (when.with_timezone(&chrono::Utc) - now)
+            .to_std()
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 /// Same scheme, host and port.
 pub fn same_origin(a: &Url, b: &Url) -> bool {
-    a.scheme() == b.scheme() && a.host_str() == b.host_str() && a.port_or_known_default() == b.port_or_known_default()
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
 }
 
 #[cfg(test)]
@@ -326,7 +425,20 @@ mod tests {
 
     #[test]
     fn public_and_private_addresses() {
-        for a in ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "224.0.0.1", "::1", "fd00::1", "fe80::1", "::ffff:127.0.0.1"] {
+        for a in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "224.0.0.1",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+        ] {
             assert!(!is_public(a.parse().unwrap()), "{a}");
         }
         for a in ["93.184.216.34", "8.8.8.8", "2606:4700::1111"] {
@@ -336,9 +448,17 @@ mod tests {
 
     #[test]
     fn retry_after_forms() {
-        let now = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap().with_timezone(&chrono::Utc);
-        assert_eq!(parse_retry_after("120", now), Some(Duration::from_secs(120)));
-        assert_eq!(parse_retry_after("Thu, 01 Jan 2026 00:01:00 GMT", now), Some(Duration::from_secs(60)));
+        let now = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        assert_eq!(
+            parse_retry_after("120", now),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(
+            parse_retry_after("Thu, 01 Jan 2026 00:01:00 GMT", now),
+            Some(Duration::from_secs(60))
+        );
         assert_eq!(parse_retry_after("soon", now), None);
     }
 }

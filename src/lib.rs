@@ -34,22 +34,22 @@
 //! The pure stages take time as an argument and never read the clock, so the
 //! tests can drive them with fixtures.
 
+pub mod alert;
 pub mod charset;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod daemon;
 pub mod detect;
+pub mod diff;
+pub mod events;
 pub mod extract;
 pub mod feed;
-pub mod model;
-pub mod state;
-pub mod text;
-pub mod config;
-pub mod store;
 pub mod fetch;
-pub mod diff;
-pub mod alert;
-pub mod events;
-pub mod clock;
-pub mod pipeline;
-pub mod daemon;
-pub mod shutdown;
-pub mod cli;
 pub mod logging;
+pub mod model;
+pub mod pipeline;
+pub mod shutdown;
+pub mod state;
+pub mod store;
+pub mod text;

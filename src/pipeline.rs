@@ -13,7 +13,9 @@ use crate::events::{self, ArticleRef};
 use crate::fetch::{same_origin, FetchError, Fetcher, Request};
 use crate::model::Article;
 use crate::state::{self, Effect};
-use crate::store::{ArticleRow, ClaimRow, FeedRow, NewEvent, NewVersion, StateUpdate, Store, StoreError};
+use crate::store::{
+    ArticleRow, ClaimRow, FeedRow, NewEvent, NewVersion, StateUpdate, Store, StoreError,
+};
 use crate::text::{compare_key, normalize_body};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -36,11 +38,21 @@ impl Context {
     pub fn new(cfg: Arc<Config>, store: Arc<Store>) -> Result<Context, FetchError> {
         let fetcher = Fetcher::new(&cfg.fetch, &cfg.poll)?;
         let detector = Arc::new(Detector::new(cfg.watchlist.clone()));
-        Ok(Context { cfg, store, fetcher, detector })
+        Ok(Context {
+            cfg,
+            store,
+            fetcher,
+            detector,
+        })
     }
 
     pub fn dispatcher(&self) -> Result<Dispatcher, String> {
-        Dispatcher::new(self.store.clone(), self.cfg.webhooks.clone(), self.cfg.delivery.clone(), &self.cfg.poll.user_agent)
+        Dispatcher::new(
+            self.store.clone(),
+            self.cfg.webhooks.clone(),
+            self.cfg.delivery.clone(),
+            &self.cfg.poll.user_agent,
+        )
     }
 }
 
@@ -102,25 +114,45 @@ pub fn error_backoff(interval: Duration, errors: i64, retry_after: Option<Durati
     if let Some(r) = retry_after {
         return r.max(Duration::from_secs(1));
     }
-    let base = interval.min(Duration::from_secs(300)).max(Duration::from_secs(60));
+    let base = interval
+        .min(Duration::from_secs(300))
+        .max(Duration::from_secs(60));
     let exp = (errors.max(1) - 1).min(16) as u32;
-    base.saturating_mul(2u32.pow(exp)).min(Duration::from_secs(6 * 3600))
+    base.saturating_mul(2u32.pow(exp))
+        .min(Duration::from_secs(6 * 3600))
 }
 
 /// Polls one feed and records its entries. Errors are recorded on the feed,
 /// never returned: only storage failures are.
 pub async fn refresh_feed(ctx: &Context, feed: &FeedRow) -> Result<FeedOutcome, StoreError> {
     let mut out = FeedOutcome::default();
-    let interval = ctx.cfg.feeds.iter().find(|f| f.url.as_str() == feed.url).map(|f| ctx.cfg.feed_interval(f)).unwrap_or(ctx.cfg.poll.interval);
+    let interval = ctx
+        .cfg
+        .feeds
+        .iter()
+        .find(|f| f.url.as_str() == feed.url)
+        .map(|f| ctx.cfg.feed_interval(f))
+        .unwrap_or(ctx.cfg.poll.interval);
     let url = match Url::parse(&feed.url) {
         Ok(u) => u,
         Err(e) => {
-            record_feed_error(ctx, feed, &format!("{}: invalid URL: {e}", feed.url), interval, None)?;
+            record_feed_error(
+                ctx,
+                feed,
+                &format!("{}: invalid URL: {e}", feed.url),
+                interval,
+                None,
+            )?;
             out.failed = true;
             return Ok(out);
         }
     };
-    let req = Request { url: url.clone(), etag: feed.etag.clone(), last_modified: feed.last_modified.clone(), trusted: true };
+    let req = Request {
+        url: url.clone(),
+        etag: feed.etag.clone(),
+        last_modified: feed.last_modified.clone(),
+        trusted: true,
+    };
     let resp = match ctx.fetcher.get(&req).await {
         Ok(r) => r,
         Err(e) => {
@@ -133,13 +165,17 @@ pub async fn refresh_feed(ctx: &Context, feed: &FeedRow) -> Result<FeedOutcome, 
     let next = now + jitter(interval);
     let recovered = |f: &FeedRow| recovered_event(ctx, f, now);
     if resp.not_modified() {
-        if ctx.store.feed_not_modified(feed.id, now, next, &recovered)? {
+        if ctx
+            .store
+            .feed_not_modified(feed.id, now, next, &recovered)?
+        {
             tracing::info!(feed = %feed.url, "feed recovered");
         }
         out.not_modified = true;
         return Ok(out);
     }
-    let parsed = match crate::feed::parse(&resp.body, resp.content_type.as_deref(), Some(&resp.url)) {
+    let parsed = match crate::feed::parse(&resp.body, resp.content_type.as_deref(), Some(&resp.url))
+    {
         Ok(p) => p,
         Err(e) => {
             record_feed_error(ctx, feed, &format!("{}: {e}", feed.url), interval, None)?;
@@ -156,31 +192,85 @@ pub async fn refresh_feed(ctx: &Context, feed: &FeedRow) -> Result<FeedOutcome, 
             continue;
         };
         let updated = entry.updated.map(|d| d.to_rfc3339()).unwrap_or_default();
-        let fingerprint = sha256_hex(&[&updated, entry.title.as_deref().unwrap_or(""), entry.summary.as_deref().unwrap_or("")]);
-        let o = ctx.store.upsert_entry(feed.id, &entry.id, &fingerprint, link, entry.title.as_deref(), now)?;
+        let fingerprint = sha256_hex(&[
+            &updated,
+            entry.title.as_deref().unwrap_or(""),
+            entry.summary.as_deref().unwrap_or(""),
+        ]);
+        let o = ctx.store.upsert_entry(
+            feed.id,
+            &entry.id,
+            &fingerprint,
+            link,
+            entry.title.as_deref(),
+            now,
+        )?;
         out.entries += 1;
         out.new_articles += o.new_article as usize;
         out.changed_entries += o.changed as usize;
     }
-    if ctx.store.feed_ok(feed.id, now, resp.etag.as_deref(), resp.last_modified.as_deref(), parsed.title.as_deref(), next, &recovered)? {
+    if ctx.store.feed_ok(
+        feed.id,
+        now,
+        resp.etag.as_deref(),
+        resp.last_modified.as_deref(),
+        parsed.title.as_deref(),
+        next,
+        &recovered,
+    )? {
         tracing::info!(feed = %feed.url, "feed recovered");
     }
     Ok(out)
 }
 
 fn recovered_event(ctx: &Context, f: &FeedRow, now: i64) -> NewEvent {
-    let data = events::feed_health(&f.url, Some(f.display_name()), f.failing_since.unwrap_or(now), f.last_error.as_deref());
-    events::envelope("feed.recovered", now, format!("feed:{}", f.url), data, &ctx.cfg.webhooks)
+    let data = events::feed_health(
+        &f.url,
+        Some(f.display_name()),
+        f.failing_since.unwrap_or(now),
+        f.last_error.as_deref(),
+    );
+    events::envelope(
+        "feed.recovered",
+        now,
+        format!("feed:{}", f.url),
+        data,
+        &ctx.cfg.webhooks,
+    )
 }
 
-fn record_feed_error(ctx: &Context, feed: &FeedRow, error: &str, interval: Duration, retry_after: Option<Duration>) -> Result<(), StoreError> {
+fn record_feed_error(
+    ctx: &Context,
+    feed: &FeedRow,
+    error: &str,
+    interval: Duration,
+    retry_after: Option<Duration>,
+) -> Result<(), StoreError> {
     let now = crate::clock::now_ms();
     let next = now + jitter(error_backoff(interval, feed.error_count + 1, retry_after));
     let failing = |f: &FeedRow, since: i64| {
-        let data = events::feed_health(&f.url, Some(f.display_name()), since, f.last_error.as_deref());
-        events::envelope("feed.failing", now, format!("feed:{}", f.url), data, &ctx.cfg.webhooks)
+        let data = events::feed_health(
+            &f.url,
+            Some(f.display_name()),
+            since,
+            f.last_error.as_deref(),
+        );
+        events::envelope(
+            "feed.failing",
+            now,
+            format!("feed:{}", f.url),
+            data,
+            &ctx.cfg.webhooks,
+        )
     };
-    let o = ctx.store.feed_error(feed.id, now, error, next, ctx.cfg.poll.failing_after.as_millis() as i64, &failing)?;
+    let o = ctx.store.feed_error(
+        feed.id,
+        now,
+        error,
+        next,
+        ctx.cfg.poll.failing_after.as_millis() as i64,
+        &failing,
+    )?;
     // Log once per change of state, not once per failed poll.
     if o.changed {
         tracing::warn!(feed = %feed.url, error = %error, errors = o.error_count, "feed poll failed");
@@ -195,8 +285,16 @@ fn record_feed_error(ctx: &Context, feed: &FeedRow, error: &str, interval: Durat
 
 /// Revisit schedule: offsets from first sight. Returns (revisits passed, next due).
 pub fn next_visit(revisit: &[Duration], first_seen: i64, now: i64) -> (i64, Option<i64>) {
-    let passed = revisit.iter().take_while(|d| first_seen + d.as_millis() as i64 <= now).count();
-    (passed as i64, revisit.get(passed).map(|d| first_seen + d.as_millis() as i64))
+    let passed = revisit
+        .iter()
+        .take_while(|d| first_seen + d.as_millis() as i64 <= now)
+        .count();
+    (
+        passed as i64,
+        revisit
+            .get(passed)
+            .map(|d| first_seen + d.as_millis() as i64),
+    )
 }
 
 /// Retry of a page that failed: soon, backing off, until the schedule ends.
@@ -218,14 +316,35 @@ struct Page {
 
 async fn fetch_page(ctx: &Context, a: &ArticleRow) -> Result<Page, String> {
     let url = Url::parse(&a.url).map_err(|e| format!("{}: invalid URL: {e}", a.url))?;
-    let trusted = a.feed_url.as_deref().and_then(|f| Url::parse(f).ok()).is_some_and(|f| same_origin(&f, &url));
-    let resp = ctx.fetcher.get(&Request::get(url.clone(), trusted)).await.map_err(|e| e.to_string())?;
+    let trusted = a
+        .feed_url
+        .as_deref()
+        .and_then(|f| Url::parse(f).ok())
+        .is_some_and(|f| same_origin(&f, &url));
+    let resp = ctx
+        .fetcher
+        .get(&Request::get(url.clone(), trusted))
+        .await
+        .map_err(|e| e.to_string())?;
     let decoded = crate::charset::decode_html(&resp.body, resp.content_type.as_deref());
     let article = crate::extract::extract(&decoded.text, Some(&resp.url));
     let body = normalize_body(&article.paragraphs);
-    let title = article.title.clone().or_else(|| a.title.clone()).map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "));
-    let hash = sha256_hex(&[&compare_key(title.as_deref().unwrap_or("")), &compare_key(&body)]);
-    Ok(Page { article, raw: resp.body, body, title, hash })
+    let title = article
+        .title
+        .clone()
+        .or_else(|| a.title.clone())
+        .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "));
+    let hash = sha256_hex(&[
+        &compare_key(title.as_deref().unwrap_or("")),
+        &compare_key(&body),
+    ]);
+    Ok(Page {
+        article,
+        raw: resp.body,
+        body,
+        title,
+        hash,
+    })
 }
 
 /// Fetches an article page and stores a new version when it really changed,
@@ -238,7 +357,11 @@ pub async fn visit_article(ctx: &Context, a: &ArticleRow) -> Result<VisitOutcome
         Ok(p) => p,
         Err(e) => {
             tracing::warn!(article = %a.url, error = %e, "page fetch failed");
-            let next = if a.current_version == 0 { error_revisit(a.error_count, now) } else { next_due };
+            let next = if a.current_version == 0 {
+                error_revisit(a.error_count, now)
+            } else {
+                next_due
+            };
             ctx.store.visit_done(a.id, now, Some(&e), next, visits)?;
             return Ok(VisitOutcome::Failed);
         }
@@ -247,8 +370,16 @@ pub async fn visit_article(ctx: &Context, a: &ArticleRow) -> Result<VisitOutcome
 
     // A page that lost most of its text (or all of it) may be a partial load:
     // fetch it again after a short delay and believe it only if it repeats.
-    let shrunk = |p: &Page| latest.as_ref().is_some_and(|l| (p.body.chars().count() as f64) < ctx.cfg.versions.min_keep_ratio * l.body.chars().count() as f64);
-    if latest.is_some() && (page.body.is_empty() || shrunk(&page)) && latest.as_ref().is_some_and(|l| l.body_hash != page.hash) {
+    let shrunk = |p: &Page| {
+        latest.as_ref().is_some_and(|l| {
+            (p.body.chars().count() as f64)
+                < ctx.cfg.versions.min_keep_ratio * l.body.chars().count() as f64
+        })
+    };
+    if latest.is_some()
+        && (page.body.is_empty() || shrunk(&page))
+        && latest.as_ref().is_some_and(|l| l.body_hash != page.hash)
+    {
         tokio::time::sleep(ctx.cfg.versions.recheck_delay).await;
         match fetch_page(ctx, a).await {
             Ok(again) if again.hash == page.hash => {
@@ -258,13 +389,15 @@ pub async fn visit_article(ctx: &Context, a: &ArticleRow) -> Result<VisitOutcome
                 tracing::info!(article = %a.url, "partial page not confirmed by a second fetch: dropped");
                 page = again;
                 if page.body.is_empty() || shrunk(&page) {
-                    ctx.store.hold_suspect(a.id, now, &page.hash, now + 10 * 60_000)?;
+                    ctx.store
+                        .hold_suspect(a.id, now, &page.hash, now + 10 * 60_000)?;
                     return Ok(VisitOutcome::Suspect);
                 }
             }
             Err(e) => {
                 tracing::info!(article = %a.url, error = %e, "re-fetch of a partial page failed: dropped");
-                ctx.store.visit_done(a.id, now, Some(&e), next_due, visits)?;
+                ctx.store
+                    .visit_done(a.id, now, Some(&e), next_due, visits)?;
                 return Ok(VisitOutcome::Suspect);
             }
         }
@@ -272,11 +405,16 @@ pub async fn visit_article(ctx: &Context, a: &ArticleRow) -> Result<VisitOutcome
     if page.body.is_empty() {
         let msg = format!("{}: no article text found", a.url);
         tracing::warn!(article = %a.url, "no article text found");
-        ctx.store.visit_done(a.id, now, Some(&msg), next_due, visits)?;
+        ctx.store
+            .visit_done(a.id, now, Some(&msg), next_due, visits)?;
         return Ok(VisitOutcome::Failed);
     }
 
-    let live = if a.live_version > 0 && Some(a.live_version) != latest.as_ref().map(|l| l.number) { ctx.store.version(a.id, a.live_version)? } else { latest.clone() };
+    let live = if a.live_version > 0 && Some(a.live_version) != latest.as_ref().map(|l| l.number) {
+        ctx.store.version(a.id, a.live_version)?
+    } else {
+        latest.clone()
+    };
     if live.as_ref().is_some_and(|l| l.body_hash == page.hash) {
         ctx.store.visit_done(a.id, now, None, next_due, visits)?;
         return Ok(VisitOutcome::Unchanged);
@@ -287,9 +425,16 @@ pub async fn visit_article(ctx: &Context, a: &ArticleRow) -> Result<VisitOutcome
         let mut evs = Vec::new();
         if ctx.cfg.versions.alert_on_revert {
             let aref = article_ref(a, page.title.clone());
-            evs.push(events::envelope("article.reverted", now, format!("article:{}", a.url), events::article_reverted(&aref, from, old.number), &ctx.cfg.webhooks));
+            evs.push(events::envelope(
+                "article.reverted",
+                now,
+                format!("article:{}", a.url),
+                events::article_reverted(&aref, from, old.number),
+                &ctx.cfg.webhooks,
+            ));
         }
-        ctx.store.record_revert(a.id, now, from, old.number, next_due, visits, &evs)?;
+        ctx.store
+            .record_revert(a.id, now, from, old.number, next_due, visits, &evs)?;
         tracing::info!(article = %a.url, from, to = old.number, "page reverted to an earlier version");
         return Ok(VisitOutcome::Reverted { to: old.number });
     }
@@ -300,11 +445,25 @@ pub async fn visit_article(ctx: &Context, a: &ArticleRow) -> Result<VisitOutcome
     // Sentences new in this version: all of them for version 1.
     let (change, title_changed) = match &latest {
         Some(prev) => {
-            let c = diff::diff(&prev.body, &page.body, (&format!("v{}", prev.number), &format!("v{number}")));
-            let tc = compare_key(prev.title.as_deref().unwrap_or("")) != compare_key(page.title.as_deref().unwrap_or(""));
+            let c = diff::diff(
+                &prev.body,
+                &page.body,
+                (&format!("v{}", prev.number), &format!("v{number}")),
+            );
+            let tc = compare_key(prev.title.as_deref().unwrap_or(""))
+                != compare_key(page.title.as_deref().unwrap_or(""));
             (c, tc.then(|| prev.title.clone().unwrap_or_default()))
         }
-        None => (Change { added: diff::body_sentences(&page.body).into_iter().map(str::to_string).collect(), ..Default::default() }, None),
+        None => (
+            Change {
+                added: diff::body_sentences(&page.body)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+                ..Default::default()
+            },
+            None,
+        ),
     };
     if let Some(prev) = &latest {
         if change.is_empty() && title_changed.is_none() {
@@ -312,8 +471,20 @@ pub async fn visit_article(ctx: &Context, a: &ArticleRow) -> Result<VisitOutcome
             ctx.store.visit_done(a.id, now, None, next_due, visits)?;
             return Ok(VisitOutcome::Unchanged);
         }
-        let data = events::article_updated(&aref, number, prev.number, &change, title_changed.as_deref());
-        evs.push(events::envelope("article.updated", now, format!("article:{}", a.url), data, &ctx.cfg.webhooks));
+        let data = events::article_updated(
+            &aref,
+            number,
+            prev.number,
+            &change,
+            title_changed.as_deref(),
+        );
+        evs.push(events::envelope(
+            "article.updated",
+            now,
+            format!("article:{}", a.url),
+            data,
+            &ctx.cfg.webhooks,
+        ));
     }
     let mut new_sentences: Vec<String> = Vec::new();
     if latest.is_none() || title_changed.is_some() {
@@ -323,7 +494,14 @@ pub async fn visit_article(ctx: &Context, a: &ArticleRow) -> Result<VisitOutcome
     }
     new_sentences.extend(change.added.iter().cloned());
 
-    let (claims, states, control_events) = control(ctx, &new_sentences, &aref, number, now, lang_hint(ctx, a, &page.article))?;
+    let (claims, states, control_events) = control(
+        ctx,
+        &new_sentences,
+        &aref,
+        number,
+        now,
+        lang_hint(ctx, a, &page.article),
+    )?;
     evs.extend(control_events);
 
     let v = NewVersion {
@@ -341,15 +519,28 @@ pub async fn visit_article(ctx: &Context, a: &ArticleRow) -> Result<VisitOutcome
     let n_events = evs.len();
     ctx.store.commit_version(&v, &claims, &states, &evs)?;
     tracing::info!(article = %a.url, version = number, events = n_events, "new version");
-    Ok(VisitOutcome::NewVersion { number, events: n_events })
+    Ok(VisitOutcome::NewVersion {
+        number,
+        events: n_events,
+    })
 }
 
 fn lang_hint(ctx: &Context, a: &ArticleRow, article: &Article) -> Option<String> {
-    article.lang.clone().or_else(|| ctx.cfg.feeds.iter().find(|f| Some(f.url.as_str()) == a.feed_url.as_deref()).and_then(|f| f.lang.clone()))
+    article.lang.clone().or_else(|| {
+        ctx.cfg
+            .feeds
+            .iter()
+            .find(|f| Some(f.url.as_str()) == a.feed_url.as_deref())
+            .and_then(|f| f.lang.clone())
+    })
 }
 
 fn article_ref(a: &ArticleRow, title: Option<String>) -> ArticleRef {
-    ArticleRef { url: a.url.clone(), title: title.or_else(|| a.title.clone()), feed: a.feed_name.clone().or_else(|| a.feed_url.clone()) }
+    ArticleRef {
+        url: a.url.clone(),
+        title: title.or_else(|| a.title.clone()),
+        feed: a.feed_name.clone().or_else(|| a.feed_url.clone()),
+    }
 }
 
 fn compress(raw: &[u8]) -> Option<Vec<u8>> {
@@ -358,8 +549,18 @@ fn compress(raw: &[u8]) -> Option<Vec<u8>> {
     enc.finish().ok()
 }
 
+/// What the claims of one version do: rows to store and events to raise.
+type ControlOutcome = (Vec<ClaimRow>, Vec<StateUpdate>, Vec<NewEvent>);
+
 /// Claims of the new sentences → state steps → stored claims, state updates and events.
-fn control(ctx: &Context, sentences: &[String], aref: &ArticleRef, version: i64, now: i64, lang: Option<String>) -> Result<(Vec<ClaimRow>, Vec<StateUpdate>, Vec<NewEvent>), StoreError> {
+fn control(
+    ctx: &Context,
+    sentences: &[String],
+    aref: &ArticleRef,
+    version: i64,
+    now: i64,
+    lang: Option<String>,
+) -> Result<ControlOutcome, StoreError> {
     let mut claims_out = Vec::new();
     let mut states = Vec::new();
     let mut evs = Vec::new();
@@ -385,20 +586,65 @@ fn control(ctx: &Context, sentences: &[String], aref: &ArticleRef, version: i64,
         let steps = state::apply_sentence(&lookup, &claims);
         for step in &steps {
             let (effect, event) = match &step.effect {
-                Effect::Changed { from, to } => ("changed", Some(events::envelope("control.changed", now, format!("facility:{}", step.facility), events::control_changed(wl, &step.claim, from.as_deref(), to.as_deref(), aref, version), &ctx.cfg.webhooks))),
-                Effect::Disputed { current: cur } => ("disputed", Some(events::envelope("control.disputed", now, format!("facility:{}", step.facility), events::control_disputed(wl, &step.claim, cur, aref, version), &ctx.cfg.webhooks))),
+                Effect::Changed { from, to } => (
+                    "changed",
+                    Some(events::envelope(
+                        "control.changed",
+                        now,
+                        format!("facility:{}", step.facility),
+                        events::control_changed(
+                            wl,
+                            &step.claim,
+                            from.as_deref(),
+                            to.as_deref(),
+                            aref,
+                            version,
+                        ),
+                        &ctx.cfg.webhooks,
+                    )),
+                ),
+                Effect::Disputed { current: cur } => (
+                    "disputed",
+                    Some(events::envelope(
+                        "control.disputed",
+                        now,
+                        format!("facility:{}", step.facility),
+                        events::control_disputed(wl, &step.claim, cur, aref, version),
+                        &ctx.cfg.webhooks,
+                    )),
+                ),
                 Effect::Corroborated => ("corroborated", None),
                 Effect::SetSilently { .. } => ("set", None),
             };
             for c in claims.iter().filter(|c| c.facility == step.facility) {
-                claims_out.push(ClaimRow { facility: c.facility.clone(), actor: c.actor.clone(), kind: c.kind.as_str().to_string(), sentence: c.evidence.sentence.clone(), confidence: c.confidence, attribution: c.attribution.clone(), effect: effect.to_string() });
+                claims_out.push(ClaimRow {
+                    facility: c.facility.clone(),
+                    actor: c.actor.clone(),
+                    kind: c.kind.as_str().to_string(),
+                    sentence: c.evidence.sentence.clone(),
+                    confidence: c.confidence,
+                    attribution: c.attribution.clone(),
+                    effect: effect.to_string(),
+                });
             }
             match &step.effect {
                 Effect::Changed { .. } | Effect::SetSilently { .. } => {
                     current.insert(step.facility.clone(), step.controller.clone());
-                    states.push(StateUpdate { facility: step.facility.clone(), controller: step.controller.clone(), sentence: step.claim.evidence.sentence.clone(), article_url: aref.url.clone(), corroboration: false });
+                    states.push(StateUpdate {
+                        facility: step.facility.clone(),
+                        controller: step.controller.clone(),
+                        sentence: step.claim.evidence.sentence.clone(),
+                        article_url: aref.url.clone(),
+                        corroboration: false,
+                    });
                 }
-                Effect::Corroborated => states.push(StateUpdate { facility: step.facility.clone(), controller: step.controller.clone(), sentence: step.claim.evidence.sentence.clone(), article_url: aref.url.clone(), corroboration: true }),
+                Effect::Corroborated => states.push(StateUpdate {
+                    facility: step.facility.clone(),
+                    controller: step.controller.clone(),
+                    sentence: step.claim.evidence.sentence.clone(),
+                    article_url: aref.url.clone(),
+                    corroboration: true,
+                }),
                 Effect::Disputed { .. } => {}
             }
             if let Some(e) = event {
@@ -465,7 +711,10 @@ mod tests {
 
     #[test]
     fn revisits_thin_out_and_stop() {
-        let sched: Vec<Duration> = [10u64, 30, 120].iter().map(|m| Duration::from_secs(m * 60)).collect();
+        let sched: Vec<Duration> = [10u64, 30, 120]
+            .iter()
+            .map(|m| Duration::from_secs(m * 60))
+            .collect();
         assert_eq!(next_visit(&sched, 0, 0), (0, Some(600_000)));
         assert_eq!(next_visit(&sched, 0, 700_000), (1, Some(1_800_000)));
         assert_eq!(next_visit(&sched, 0, 99_000_000), (3, None));
@@ -477,6 +726,9 @@ mod tests {
         assert_eq!(error_backoff(i, 1, None), Duration::from_secs(300));
         assert_eq!(error_backoff(i, 3, None), Duration::from_secs(1200));
         assert_eq!(error_backoff(i, 30, None), Duration::from_secs(6 * 3600));
-        assert_eq!(error_backoff(i, 1, Some(Duration::from_secs(42))), Duration::from_secs(42));
+        assert_eq!(
+            error_backoff(i, 1, Some(Duration::from_secs(42))),
+            Duration::from_secs(42)
+        );
     }
 }

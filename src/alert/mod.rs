@@ -33,7 +33,9 @@ pub struct Round {
 /// Delay before attempt number `attempts + 1` (attempts already made ≥ 1).
 pub fn backoff(cfg: &DeliveryConfig, attempts: i64) -> Duration {
     let exp = (attempts.max(1) - 1).min(30) as u32;
-    cfg.initial_backoff.saturating_mul(2u32.saturating_pow(exp)).min(cfg.max_backoff)
+    cfg.initial_backoff
+        .saturating_mul(2u32.saturating_pow(exp))
+        .min(cfg.max_backoff)
 }
 
 /// Delivers due outbox rows.
@@ -46,7 +48,12 @@ pub struct Dispatcher {
 }
 
 impl Dispatcher {
-    pub fn new(store: Arc<Store>, hooks: Vec<WebhookConfig>, cfg: DeliveryConfig, user_agent: &str) -> Result<Self, String> {
+    pub fn new(
+        store: Arc<Store>,
+        hooks: Vec<WebhookConfig>,
+        cfg: DeliveryConfig,
+        user_agent: &str,
+    ) -> Result<Self, String> {
         #[allow(deprecated)] // see fetch.rs
         let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder()
@@ -57,7 +64,12 @@ impl Dispatcher {
             .no_proxy()
             .build()
             .map_err(|e| format!("cannot build webhook client: {e}"))?;
-        Ok(Dispatcher { store, client, hooks, cfg })
+        Ok(Dispatcher {
+            store,
+            client,
+            hooks,
+            cfg,
+        })
     }
 
     /// One round: POSTs every due row, in order, and records the outcome.
@@ -79,7 +91,8 @@ impl Dispatcher {
                 // The webhook was removed from the config: keep the row, visible in `marsad outbox`.
                 continue;
             };
-            let outcome = webhook::post(&self.client, hook, &d.event_id, &d.payload, now / 1000).await;
+            let outcome =
+                webhook::post(&self.client, hook, &d.event_id, &d.payload, now / 1000).await;
             match outcome {
                 Ok(()) => {
                     self.store.mark_delivered(d.outbox_id, now)?;
@@ -91,7 +104,11 @@ impl Dispatcher {
                     let too_old = now - d.created_at >= self.cfg.max_age.as_millis() as i64;
                     let permanent = err.permanent() && attempts >= PERMANENT_TRIES;
                     if too_old || permanent {
-                        let why = if permanent { format!("{err} (permanent)") } else { format!("{err} (gave up after {attempts} attempts)") };
+                        let why = if permanent {
+                            format!("{err} (permanent)")
+                        } else {
+                            format!("{err} (gave up after {attempts} attempts)")
+                        };
                         self.store.mark_dead(d.outbox_id, &why)?;
                         tracing::warn!(event = %d.event_id, webhook = %d.webhook, error = %why, "delivery dead-lettered");
                         round.dead += 1;

@@ -7,13 +7,17 @@ use sha2::Sha256;
 
 /// `v1,` + base64(HMAC-SHA256(secret, "{id}.{timestamp}.{body}")).
 pub fn sign(secret: &[u8], id: &str, timestamp: i64, body: &str) -> String {
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret).expect("HMAC accepts keys of any length");
+    let mut mac =
+        <Hmac<Sha256> as KeyInit>::new_from_slice(secret).expect("HMAC accepts keys of any length");
     mac.update(id.as_bytes());
     mac.update(b".");
     mac.update(timestamp.to_string().as_bytes());
     mac.update(b".");
     mac.update(body.as_bytes());
-    format!("v1,{}", base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes()))
+    format!(
+        "v1,{}",
+        base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+    )
 }
 
 /// Checks a `webhook-signature` header value (space-separated list) — what a receiver does.
@@ -37,8 +41,18 @@ impl PostError {
 }
 
 /// POSTs one event body to one webhook. 2xx is success.
-pub async fn post(client: &reqwest::Client, hook: &WebhookConfig, id: &str, body: &str, timestamp: i64) -> Result<(), PostError> {
-    let mut req = client.post(hook.url.clone()).header("content-type", "application/json").header("webhook-id", id).header("webhook-timestamp", timestamp.to_string());
+pub async fn post(
+    client: &reqwest::Client,
+    hook: &WebhookConfig,
+    id: &str,
+    body: &str,
+    timestamp: i64,
+) -> Result<(), PostError> {
+    let mut req = client
+        .post(hook.url.clone())
+        .header("content-type", "application/json")
+        .header("webhook-id", id)
+        .header("webhook-timestamp", timestamp.to_string());
     if let Some(secret) = &hook.secret {
         req = req.header("webhook-signature", sign(&secret.0, id, timestamp, body));
     }
@@ -66,9 +80,22 @@ mod tests {
     #[test]
     fn standard_webhooks_reference_vector() {
         // The example of the Standard Webhooks specification.
-        let secret = base64::engine::general_purpose::STANDARD.decode("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
-        let sig = sign(&secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, r#"{"test": 2432232314}"#);
+        let secret = base64::engine::general_purpose::STANDARD
+            .decode("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+            .unwrap();
+        let sig = sign(
+            &secret,
+            "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            1614265330,
+            r#"{"test": 2432232314}"#,
+        );
         assert_eq!(sig, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
-        assert!(verify(&secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, r#"{"test": 2432232314}"#, &format!("v1,bogus {sig}")));
+        assert!(verify(
+            &secret,
+            "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            1614265330,
+            r#"{"test": 2432232314}"#,
+            &format!("v1,bogus {sig}")
+        ));
     }
 }

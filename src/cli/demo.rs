@@ -126,12 +126,21 @@ fn text_at(story: &Story, stage: usize) -> Option<(usize, &'static str, &'static
     if stage < story.from {
         return None;
     }
-    story.texts.iter().rev().find(|(s, _, _)| *s <= stage).copied()
+    story
+        .texts
+        .iter()
+        .rev()
+        .find(|(s, _, _)| *s <= stage)
+        .copied()
 }
 
 fn page_html(story: &Story, stage: usize) -> Option<Vec<u8>> {
     let (_, title, paras) = text_at(story, stage)?;
-    let (dir, charset, home) = if story.lang == "ar" { ("rtl", "windows-1256", "الرئيسية") } else { ("ltr", "utf-8", "Home") };
+    let (dir, charset, home) = if story.lang == "ar" {
+        ("rtl", "windows-1256", "الرئيسية")
+    } else {
+        ("ltr", "utf-8", "Home")
+    };
     let body: String = paras.iter().map(|p| format!("<p>{p}</p>\n")).collect();
     let html = format!(
         "<!doctype html><html lang=\"{lang}\" dir=\"{dir}\"><head><meta charset=\"{charset}\"><title>{title}</title></head><body>\n<header><nav><a href=\"/\">{home}</a></nav></header>\n<main><article><h1>{title}</h1>\n{body}</article></main>\n<aside class=\"related\"><a href=\"/\">{home}</a></aside><footer>© 2026 · {stage}</footer></body></html>",
@@ -147,7 +156,10 @@ fn page_html(story: &Story, stage: usize) -> Option<Vec<u8>> {
 }
 
 fn feed_xml(base: &str, lang: &str, stage: usize) -> String {
-    let live: Vec<&Story> = STORIES.iter().filter(|s| s.lang == lang && s.from <= stage).collect();
+    let live: Vec<&Story> = STORIES
+        .iter()
+        .filter(|s| s.lang == lang && s.from <= stage)
+        .collect();
     // The entry's date moves when its text changes, so the feed shows the update.
     let date = |s: &Story| text_at(s, stage).map(|(from, _, _)| from).unwrap_or(0);
     if lang == "ar" {
@@ -181,9 +193,21 @@ async fn site(State(st): State<SiteState>, uri: Uri) -> Response {
     let stage = st.stage.load(Ordering::SeqCst);
     let base = st.base.lock().map(|b| b.clone()).unwrap_or_default();
     match uri.path() {
-        "/ar/rss.xml" => ([("content-type", "application/rss+xml; charset=utf-8")], feed_xml(&base, "ar", stage)).into_response(),
-        "/en/atom.xml" => ([("content-type", "application/atom+xml; charset=utf-8")], feed_xml(&base, "en", stage)).into_response(),
-        path => match STORIES.iter().find(|s| s.path == path).and_then(|s| page_html(s, stage)) {
+        "/ar/rss.xml" => (
+            [("content-type", "application/rss+xml; charset=utf-8")],
+            feed_xml(&base, "ar", stage),
+        )
+            .into_response(),
+        "/en/atom.xml" => (
+            [("content-type", "application/atom+xml; charset=utf-8")],
+            feed_xml(&base, "en", stage),
+        )
+            .into_response(),
+        path => match STORIES
+            .iter()
+            .find(|s| s.path == path)
+            .and_then(|s| page_html(s, stage))
+        {
             Some(body) => ([("content-type", "text/html")], body).into_response(),
             None => (StatusCode::NOT_FOUND, "not found").into_response(),
         },
@@ -196,9 +220,21 @@ struct Inbox {
 }
 
 async fn receiver(State(inbox): State<Inbox>, headers: HeaderMap, body: Bytes) -> StatusCode {
-    let h = |k: &str| headers.get(k).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let h = |k: &str| {
+        headers
+            .get(k)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
     let text = String::from_utf8_lossy(&body);
-    let ok = webhook::verify(SECRET, &h("webhook-id"), h("webhook-timestamp").parse().unwrap_or(0), &text, &h("webhook-signature"));
+    let ok = webhook::verify(
+        SECRET,
+        &h("webhook-id"),
+        h("webhook-timestamp").parse().unwrap_or(0),
+        &text,
+        &h("webhook-signature"),
+    );
     let n = inbox.count.fetch_add(1, Ordering::SeqCst) + 1;
     let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
     println!("{}", render_alert(n, &v, ok));
@@ -210,12 +246,28 @@ pub fn render_alert(n: usize, v: &serde_json::Value, signature_ok: bool) -> Stri
     let kind = v["type"].as_str().unwrap_or("?");
     let d = &v["data"];
     let s = |x: &serde_json::Value| x.as_str().unwrap_or("—").to_string();
-    let mut out = format!("\n  ── alert {n}: {kind}  [{} · signature {}]\n", s(&v["id"]), if signature_ok { "ok" } else { "INVALID" });
+    let mut out = format!(
+        "\n  ── alert {n}: {kind}  [{} · signature {}]\n",
+        s(&v["id"]),
+        if signature_ok { "ok" } else { "INVALID" }
+    );
     match kind {
         "article.updated" => {
-            out.push_str(&format!("     {}\n     {}  (v{} → v{})\n", s(&d["article"]["title"]), s(&d["article"]["url"]), d["previous_version"], d["version"]));
+            out.push_str(&format!(
+                "     {}\n     {}  (v{} → v{})\n",
+                s(&d["article"]["title"]),
+                s(&d["article"]["url"]),
+                d["previous_version"],
+                d["version"]
+            ));
             if let Ok(change) = serde_json::from_value::<DiffView>(d["diff"].clone()) {
-                let c = crate::diff::Change { added: change.added, removed: change.removed, moved: change.moved, changed: Vec::new(), unified: String::new() };
+                let c = crate::diff::Change {
+                    added: change.added,
+                    removed: change.removed,
+                    moved: change.moved,
+                    changed: Vec::new(),
+                    unified: String::new(),
+                };
                 for line in render_change(&c).lines() {
                     out.push_str(&format!("   {line}\n"));
                 }
@@ -223,8 +275,20 @@ pub fn render_alert(n: usize, v: &serde_json::Value, signature_ok: bool) -> Stri
         }
         "control.changed" | "control.disputed" => {
             let f = &d["facility"];
-            out.push_str(&format!("     {} ({}): {} → {}\n", s(&f["name"]), s(&f["kind"]), d["from"].as_str().unwrap_or("unknown"), d["to"].as_str().unwrap_or("unknown")));
-            out.push_str(&format!("     evidence: “{}”\n     in: {} — {} (v{})\n", s(&d["evidence"]["sentence"]), s(&d["evidence"]["article"]["title"]), s(&d["evidence"]["article"]["url"]), d["evidence"]["version"]));
+            out.push_str(&format!(
+                "     {} ({}): {} → {}\n",
+                s(&f["name"]),
+                s(&f["kind"]),
+                d["from"].as_str().unwrap_or("unknown"),
+                d["to"].as_str().unwrap_or("unknown")
+            ));
+            out.push_str(&format!(
+                "     evidence: “{}”\n     in: {} — {} (v{})\n",
+                s(&d["evidence"]["sentence"]),
+                s(&d["evidence"]["article"]["title"]),
+                s(&d["evidence"]["article"]["url"]),
+                d["evidence"]["version"]
+            ));
         }
         _ => out.push_str(&format!("     {d}\n")),
     }
@@ -251,10 +315,19 @@ async fn serve(app: axum::Router) -> Result<std::net::SocketAddr> {
 pub async fn run(pause: Duration) -> Result<()> {
     let stage = Arc::new(AtomicUsize::new(0));
     let base = Arc::new(Mutex::new(String::new()));
-    let site_addr = serve(axum::Router::new().fallback(site).with_state(SiteState { stage: stage.clone(), base: base.clone() })).await?;
+    let site_addr = serve(axum::Router::new().fallback(site).with_state(SiteState {
+        stage: stage.clone(),
+        base: base.clone(),
+    }))
+    .await?;
     *base.lock().map_err(|_| anyhow::anyhow!("lock"))? = format!("http://{site_addr}");
     let inbox = Inbox::default();
-    let hook_addr = serve(axum::Router::new().route("/hook", axum::routing::post(receiver)).with_state(inbox.clone())).await?;
+    let hook_addr = serve(
+        axum::Router::new()
+            .route("/hook", axum::routing::post(receiver))
+            .with_state(inbox.clone()),
+    )
+    .await?;
 
     let dir = tempfile::tempdir()?;
     std::fs::write(dir.path().join("watchlist.toml"), WATCHLIST)?;
@@ -281,13 +354,27 @@ pub async fn run(pause: Duration) -> Result<()> {
         // Deliveries are synchronous within the pass; give the printer a moment.
         tokio::time::sleep(Duration::from_millis(50)).await;
         let got = inbox.count.load(Ordering::SeqCst) - before;
-        println!("  ({} feeds polled, {} pages fetched, {} new versions, {} alert{})", report.feeds, report.articles_visited, report.versions, got, if got == 1 { "" } else { "s" });
+        println!(
+            "  ({} feeds polled, {} pages fetched, {} new versions, {} alert{})",
+            report.feeds,
+            report.articles_visited,
+            report.versions,
+            got,
+            if got == 1 { "" } else { "s" }
+        );
         tokio::time::sleep(pause).await;
     }
     println!("\n▶ facility control now (marsad state):");
     for f in &cfg.watchlist.facilities {
         if let Some(s) = store.facility_state(&f.id)? {
-            println!("  {} — {} (since {}, {} source{})", f.names.first().map(String::as_str).unwrap_or(&f.id), s.controller.as_deref().unwrap_or("unknown"), crate::events::rfc3339(s.since), s.sources, if s.sources == 1 { "" } else { "s" });
+            println!(
+                "  {} — {} (since {}, {} source{})",
+                f.names.first().map(String::as_str).unwrap_or(&f.id),
+                s.controller.as_deref().unwrap_or("unknown"),
+                crate::events::rfc3339(s.since),
+                s.sources,
+                if s.sources == 1 { "" } else { "s" }
+            );
         }
     }
     println!("\n{} alerts received. Run it for real: cargo run --release -- run --config config/marsad.toml", inbox.count.load(Ordering::SeqCst));

@@ -15,7 +15,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 #[derive(Debug, Parser)]
-#[command(name = "marsad", version, about = "Watches news feeds, keeps every version of every article, and alerts by webhook when a story develops.")]
+#[command(
+    name = "marsad",
+    version,
+    about = "Watches news feeds, keeps every version of every article, and alerts by webhook when a story develops."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -141,7 +145,9 @@ pub fn load_config(arg: &ConfigArg) -> std::result::Result<Config, i32> {
 }
 
 pub fn open_store(cfg: &Config) -> Result<Arc<Store>> {
-    Ok(Arc::new(Store::open(&cfg.storage.path).with_context(|| format!("opening {}", cfg.storage.path.display()))?))
+    Ok(Arc::new(Store::open(&cfg.storage.path).with_context(
+        || format!("opening {}", cfg.storage.path.display()),
+    )?))
 }
 
 /// Runs a command; returns the process exit code.
@@ -149,14 +155,31 @@ pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::CheckConfig(c) => check_config(&c.path()),
         Command::Run(c) => with_config(&c, |cfg| runtime()?.block_on(run_daemon(cfg))),
-        Command::Once { config, json } => with_config(&config, |cfg| runtime()?.block_on(once(cfg, json))),
-        Command::History { url, config, json } => with_config(&config, |cfg| ops::history(&cfg, &url, json)),
-        Command::Diff { url, from, to, config, json } => with_config(&config, |cfg| ops::diff(&cfg, &url, from, to, json)),
+        Command::Once { config, json } => {
+            with_config(&config, |cfg| runtime()?.block_on(once(cfg, json)))
+        }
+        Command::History { url, config, json } => {
+            with_config(&config, |cfg| ops::history(&cfg, &url, json))
+        }
+        Command::Diff {
+            url,
+            from,
+            to,
+            config,
+            json,
+        } => with_config(&config, |cfg| ops::diff(&cfg, &url, from, to, json)),
         Command::State { config, json } => with_config(&config, |cfg| ops::state(&cfg, json)),
         Command::Feeds { config, json } => with_config(&config, |cfg| ops::feeds(&cfg, json)),
-        Command::Outbox { action, dead, config, json } => with_config(&config, |cfg| ops::outbox(&cfg, action, dead, json)),
+        Command::Outbox {
+            action,
+            dead,
+            config,
+            json,
+        } => with_config(&config, |cfg| ops::outbox(&cfg, action, dead, json)),
         Command::Backup { path, config } => with_config(&config, |cfg| ops::backup(&cfg, &path)),
-        Command::Demo { pause_ms } => match runtime().and_then(|rt| rt.block_on(demo::run(std::time::Duration::from_millis(pause_ms)))) {
+        Command::Demo { pause_ms } => match runtime()
+            .and_then(|rt| rt.block_on(demo::run(std::time::Duration::from_millis(pause_ms))))
+        {
             Ok(()) => exit::OK,
             Err(e) => {
                 eprintln!("error: {e:#}");
@@ -167,7 +190,9 @@ pub fn run(cli: Cli) -> i32 {
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
 }
 
 fn with_config(arg: &ConfigArg, f: impl FnOnce(Config) -> Result<i32>) -> i32 {
@@ -188,7 +213,15 @@ fn with_config(arg: &ConfigArg, f: impl FnOnce(Config) -> Result<i32>) -> i32 {
 fn check_config(path: &Path) -> i32 {
     match config::load(path) {
         Ok(cfg) => {
-            println!("{}: ok ({} feeds, {} webhooks, {} actors, {} facilities; database {})", path.display(), cfg.feeds.len(), cfg.webhooks.len(), cfg.watchlist.actors.len(), cfg.watchlist.facilities.len(), cfg.storage.path.display());
+            println!(
+                "{}: ok ({} feeds, {} webhooks, {} actors, {} facilities; database {})",
+                path.display(),
+                cfg.feeds.len(),
+                cfg.webhooks.len(),
+                cfg.watchlist.actors.len(),
+                cfg.watchlist.facilities.len(),
+                cfg.storage.path.display()
+            );
             exit::OK
         }
         Err(e) => {
@@ -196,7 +229,11 @@ fn check_config(path: &Path) -> i32 {
             for p in &problems {
                 eprintln!("{p}");
             }
-            eprintln!("{} problem{} found", problems.len(), if problems.len() == 1 { "" } else { "s" });
+            eprintln!(
+                "{} problem{} found",
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" }
+            );
             exit::CONFIG
         }
     }
@@ -238,7 +275,10 @@ async fn wait_for_stop_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
-        let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+        let (Ok(mut term), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) else {
             let _ = tokio::signal::ctrl_c().await;
             return;
         };

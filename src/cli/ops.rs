@@ -8,7 +8,9 @@ use serde_json::json;
 use std::path::Path;
 
 fn canonical(url: &str) -> String {
-    url::Url::parse(url.trim()).map(|u| crate::feed::canon::canonicalize(&u).to_string()).unwrap_or_else(|_| url.trim().to_string())
+    url::Url::parse(url.trim())
+        .map(|u| crate::feed::canon::canonicalize(&u).to_string())
+        .unwrap_or_else(|_| url.trim().to_string())
 }
 
 fn when(ms: Option<i64>) -> String {
@@ -23,35 +25,81 @@ pub fn history(cfg: &Config, url: &str, json: bool) -> Result<i32> {
     let versions = store.versions(a.id)?;
     if json {
         let vs: Vec<_> = versions.iter().map(|v| json!({"version": v.number, "fetched": rfc3339(v.fetched_at), "title": v.title, "published": v.published, "chars": v.body.chars().count(), "hash": v.body_hash})).collect();
-        println!("{}", json!({"url": a.url, "title": a.title, "feed": a.feed_name, "live_version": a.live_version, "versions": vs}));
+        println!(
+            "{}",
+            json!({"url": a.url, "title": a.title, "feed": a.feed_name, "live_version": a.live_version, "versions": vs})
+        );
         return Ok(exit::OK);
     }
-    println!("{}\n  {}\n  feed: {}", a.title.as_deref().unwrap_or("(untitled)"), a.url, a.feed_name.as_deref().unwrap_or("-"));
+    println!(
+        "{}\n  {}\n  feed: {}",
+        a.title.as_deref().unwrap_or("(untitled)"),
+        a.url,
+        a.feed_name.as_deref().unwrap_or("-")
+    );
     for v in &versions {
-        let live = if v.number == a.live_version { "  (live)" } else { "" };
-        println!("  v{:<3} {}  {:>6} chars  {}{live}", v.number, rfc3339(v.fetched_at), v.body.chars().count(), v.title.as_deref().unwrap_or(""));
+        let live = if v.number == a.live_version {
+            "  (live)"
+        } else {
+            ""
+        };
+        println!(
+            "  v{:<3} {}  {:>6} chars  {}{live}",
+            v.number,
+            rfc3339(v.fetched_at),
+            v.body.chars().count(),
+            v.title.as_deref().unwrap_or("")
+        );
     }
     if versions.is_empty() {
-        println!("  no versions yet{}", a.last_error.as_deref().map(|e| format!(" (last error: {e})")).unwrap_or_default());
+        println!(
+            "  no versions yet{}",
+            a.last_error
+                .as_deref()
+                .map(|e| format!(" (last error: {e})"))
+                .unwrap_or_default()
+        );
     }
     Ok(exit::OK)
 }
 
-pub fn diff(cfg: &Config, url: &str, from: Option<i64>, to: Option<i64>, json: bool) -> Result<i32> {
+pub fn diff(
+    cfg: &Config,
+    url: &str,
+    from: Option<i64>,
+    to: Option<i64>,
+    json: bool,
+) -> Result<i32> {
     let store = open_store(cfg)?;
-    let a = store.article_by_url(&canonical(url))?.ok_or_else(|| anyhow!("no article with URL {url}"))?;
+    let a = store
+        .article_by_url(&canonical(url))?
+        .ok_or_else(|| anyhow!("no article with URL {url}"))?;
     let to_n = to.unwrap_or(a.current_version);
     let from_n = from.unwrap_or(to_n - 1);
     let (Some(old), Some(new)) = (store.version(a.id, from_n)?, store.version(a.id, to_n)?) else {
-        bail!("{url} has versions 1..{}; cannot diff v{from_n} → v{to_n}", a.current_version);
+        bail!(
+            "{url} has versions 1..{}; cannot diff v{from_n} → v{to_n}",
+            a.current_version
+        );
     };
-    let change = crate::diff::diff(&old.body, &new.body, (&format!("v{from_n}"), &format!("v{to_n}")));
+    let change = crate::diff::diff(
+        &old.body,
+        &new.body,
+        (&format!("v{from_n}"), &format!("v{to_n}")),
+    );
     if json {
-        println!("{}", json!({"url": a.url, "from": from_n, "to": to_n, "title": {"from": old.title, "to": new.title}, "diff": change}));
+        println!(
+            "{}",
+            json!({"url": a.url, "from": from_n, "to": to_n, "title": {"from": old.title, "to": new.title}, "diff": change})
+        );
         return Ok(exit::OK);
     }
     if old.title != new.title {
-        println!("title: {} → {}", old.title.as_deref().unwrap_or(""), new.title.as_deref().unwrap_or(""));
+        println!(
+            "title: {} → {}",
+            old.title.as_deref().unwrap_or(""),
+            new.title.as_deref().unwrap_or("")
+        );
     }
     print!("{}", render_change(&change));
     Ok(exit::OK)
@@ -65,10 +113,18 @@ pub fn render_change(c: &crate::diff::Change) -> String {
     }
     let rewritten_to: Vec<&str> = c.changed.iter().map(|r| r.to.as_str()).collect();
     let rewritten_from: Vec<&str> = c.changed.iter().map(|r| r.from.as_str()).collect();
-    for s in c.added.iter().filter(|s| !rewritten_to.contains(&s.as_str())) {
+    for s in c
+        .added
+        .iter()
+        .filter(|s| !rewritten_to.contains(&s.as_str()))
+    {
         out.push_str(&format!("  + {s}\n"));
     }
-    for s in c.removed.iter().filter(|s| !rewritten_from.contains(&s.as_str())) {
+    for s in c
+        .removed
+        .iter()
+        .filter(|s| !rewritten_from.contains(&s.as_str()))
+    {
         out.push_str(&format!("  - {s}\n"));
     }
     for s in &c.moved {
@@ -100,12 +156,29 @@ pub fn state(cfg: &Config, json: bool) -> Result<i32> {
     }
     for f in &wl.facilities {
         let s = rows.iter().find(|r| r.facility == f.id);
-        let controller = s.map(|s| s.controller.clone()).unwrap_or(f.controller.clone()).unwrap_or_else(|| "unknown".into());
+        let controller = s
+            .map(|s| s.controller.clone())
+            .unwrap_or(f.controller.clone())
+            .unwrap_or_else(|| "unknown".into());
         let name = f.names.first().map(String::as_str).unwrap_or(&f.id);
         println!("{name} [{}] ({}): {controller}", f.id, f.kind);
         match s {
-            Some(s) => println!("    since {} · {} source{}\n    “{}”\n    {}", rfc3339(s.since), s.sources, if s.sources == 1 { "" } else { "s" }, s.sentence.as_deref().unwrap_or(""), s.article_url.as_deref().unwrap_or("")),
-            None => println!("    {}", if f.controller.is_some() { "from the watchlist; no report yet" } else { "no report yet" }),
+            Some(s) => println!(
+                "    since {} · {} source{}\n    “{}”\n    {}",
+                rfc3339(s.since),
+                s.sources,
+                if s.sources == 1 { "" } else { "s" },
+                s.sentence.as_deref().unwrap_or(""),
+                s.article_url.as_deref().unwrap_or("")
+            ),
+            None => println!(
+                "    {}",
+                if f.controller.is_some() {
+                    "from the watchlist; no report yet"
+                } else {
+                    "no report yet"
+                }
+            ),
         }
     }
     Ok(exit::OK)
@@ -122,10 +195,21 @@ pub fn feeds(cfg: &Config, json: bool) -> Result<i32> {
     for f in &feeds {
         let status = match (f.active, f.error_count) {
             (false, _) => "removed".to_string(),
-            (true, 0) => f.last_status.clone().map(|s| format!("ok ({s})")).unwrap_or_else(|| "never polled".into()),
+            (true, 0) => f
+                .last_status
+                .clone()
+                .map(|s| format!("ok ({s})"))
+                .unwrap_or_else(|| "never polled".into()),
             (true, n) => format!("failing ({n} errors since {})", when(f.failing_since)),
         };
-        println!("{}\n    {}\n    status: {status}; last poll {}; next poll {}; {} entries", f.display_name(), f.url, when(f.last_poll_at), when(Some(f.next_poll_at).filter(|&t| t > 0)), f.articles);
+        println!(
+            "{}\n    {}\n    status: {status}; last poll {}; next poll {}; {} entries",
+            f.display_name(),
+            f.url,
+            when(f.last_poll_at),
+            when(Some(f.next_poll_at).filter(|&t| t > 0)),
+            f.articles
+        );
         if let Some(e) = &f.last_error {
             println!("    last error: {e}");
         }
@@ -140,7 +224,10 @@ pub fn outbox(cfg: &Config, action: Option<OutboxAction>, dead: bool, json: bool
             bail!("give a delivery ID or --all");
         }
         let n = store.outbox_retry(if all { None } else { id }, crate::clock::now_ms())?;
-        println!("{n} deliver{} queued again", if n == 1 { "y" } else { "ies" });
+        println!(
+            "{n} deliver{} queued again",
+            if n == 1 { "y" } else { "ies" }
+        );
         return Ok(exit::OK);
     }
     let rows = store.outbox(dead, 10_000)?;
@@ -149,10 +236,22 @@ pub fn outbox(cfg: &Config, action: Option<OutboxAction>, dead: bool, json: bool
         return Ok(exit::OK);
     }
     if rows.is_empty() {
-        println!("no {} deliveries", if dead { "dead-lettered" } else { "pending" });
+        println!(
+            "no {} deliveries",
+            if dead { "dead-lettered" } else { "pending" }
+        );
     }
     for r in &rows {
-        println!("#{} {} {} → {}  attempts {}  next {}  {}", r.id, r.event_id, r.kind, r.webhook, r.attempts, when(Some(r.next_attempt_at)), r.last_error.as_deref().unwrap_or(""));
+        println!(
+            "#{} {} {} → {}  attempts {}  next {}  {}",
+            r.id,
+            r.event_id,
+            r.kind,
+            r.webhook,
+            r.attempts,
+            when(Some(r.next_attempt_at)),
+            r.last_error.as_deref().unwrap_or("")
+        );
     }
     Ok(exit::OK)
 }
@@ -163,6 +262,10 @@ pub fn backup(cfg: &Config, path: &Path) -> Result<i32> {
     }
     let store = open_store(cfg)?;
     store.backup(path)?;
-    println!("backed up {} to {}", cfg.storage.path.display(), path.display());
+    println!(
+        "backed up {} to {}",
+        cfg.storage.path.display(),
+        path.display()
+    );
     Ok(exit::OK)
 }

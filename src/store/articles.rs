@@ -63,7 +63,16 @@ pub struct VersionRow {
 }
 
 fn vrow(r: &Row<'_>) -> rusqlite::Result<VersionRow> {
-    Ok(VersionRow { id: r.get(0)?, article_id: r.get(1)?, number: r.get(2)?, fetched_at: r.get(3)?, title: r.get(4)?, published: r.get(5)?, body: r.get(6)?, body_hash: r.get(7)? })
+    Ok(VersionRow {
+        id: r.get(0)?,
+        article_id: r.get(1)?,
+        number: r.get(2)?,
+        fetched_at: r.get(3)?,
+        title: r.get(4)?,
+        published: r.get(5)?,
+        body: r.get(6)?,
+        body_hash: r.get(7)?,
+    })
 }
 const VCOLS: &str = "id, article_id, number, fetched_at, title, published, body, body_hash";
 
@@ -120,19 +129,44 @@ impl Store {
     /// that reappears under a new guid, or an article listed in several feeds,
     /// maps to the one article with that canonical URL.
     #[allow(clippy::too_many_arguments)]
-    pub fn upsert_entry(&self, feed_id: i64, entry_id: &str, fingerprint: &str, url: &str, title: Option<&str>, now: i64) -> Result<EntryOutcome> {
+    pub fn upsert_entry(
+        &self,
+        feed_id: i64,
+        entry_id: &str,
+        fingerprint: &str,
+        url: &str,
+        title: Option<&str>,
+        now: i64,
+    ) -> Result<EntryOutcome> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let known: Option<(Option<i64>, String)> = tx.query_row("SELECT article_id, fingerprint FROM entries WHERE feed_id = ?1 AND entry_id = ?2", params![feed_id, entry_id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
-        let by_url: Option<i64> = tx.query_row("SELECT id FROM articles WHERE url = ?1", [url], |r| r.get(0)).optional()?;
+        let known: Option<(Option<i64>, String)> = tx
+            .query_row(
+                "SELECT article_id, fingerprint FROM entries WHERE feed_id = ?1 AND entry_id = ?2",
+                params![feed_id, entry_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let by_url: Option<i64> = tx
+            .query_row("SELECT id FROM articles WHERE url = ?1", [url], |r| {
+                r.get(0)
+            })
+            .optional()?;
         let out = match (known, by_url) {
             (Some((Some(aid), fp)), _) => {
                 let changed = fp != fingerprint;
                 if changed {
-                    tx.execute("UPDATE entries SET fingerprint = ?3 WHERE feed_id = ?1 AND entry_id = ?2", params![feed_id, entry_id, fingerprint])?;
+                    tx.execute(
+                        "UPDATE entries SET fingerprint = ?3 WHERE feed_id = ?1 AND entry_id = ?2",
+                        params![feed_id, entry_id, fingerprint],
+                    )?;
                     tx.execute("UPDATE articles SET fetch_pending = 1 WHERE id = ?1", [aid])?;
                 }
-                EntryOutcome { article_id: aid, new_article: false, changed }
+                EntryOutcome {
+                    article_id: aid,
+                    new_article: false,
+                    changed,
+                }
             }
             (_, Some(aid)) => {
                 // Known article under a new guid or in another feed: same history, no fetch needed.
@@ -141,7 +175,11 @@ impl Store {
                      ON CONFLICT(feed_id, entry_id) DO UPDATE SET article_id = excluded.article_id, fingerprint = excluded.fingerprint",
                     params![feed_id, entry_id, aid, fingerprint, now],
                 )?;
-                EntryOutcome { article_id: aid, new_article: false, changed: false }
+                EntryOutcome {
+                    article_id: aid,
+                    new_article: false,
+                    changed: false,
+                }
             }
             (_, None) => {
                 tx.execute("INSERT INTO articles (url, guid, feed_id, title, first_seen_at, fetch_pending) VALUES (?1, ?2, ?3, ?4, ?5, 1)", params![url, entry_id, feed_id, title, now])?;
@@ -151,7 +189,11 @@ impl Store {
                      ON CONFLICT(feed_id, entry_id) DO UPDATE SET article_id = excluded.article_id, fingerprint = excluded.fingerprint",
                     params![feed_id, entry_id, aid, fingerprint, now],
                 )?;
-                EntryOutcome { article_id: aid, new_article: true, changed: false }
+                EntryOutcome {
+                    article_id: aid,
+                    new_article: true,
+                    changed: false,
+                }
             }
         };
         tx.commit()?;
@@ -159,27 +201,52 @@ impl Store {
     }
 
     pub fn article(&self, id: i64) -> Result<Option<ArticleRow>> {
-        Ok(self.conn().query_row(&format!("SELECT {COLS} FROM {FROM} WHERE a.id = ?1"), [id], row).optional()?)
+        Ok(self
+            .conn()
+            .query_row(
+                &format!("SELECT {COLS} FROM {FROM} WHERE a.id = ?1"),
+                [id],
+                row,
+            )
+            .optional()?)
     }
 
     pub fn article_by_url(&self, url: &str) -> Result<Option<ArticleRow>> {
-        Ok(self.conn().query_row(&format!("SELECT {COLS} FROM {FROM} WHERE a.url = ?1"), [url], row).optional()?)
+        Ok(self
+            .conn()
+            .query_row(
+                &format!("SELECT {COLS} FROM {FROM} WHERE a.url = ?1"),
+                [url],
+                row,
+            )
+            .optional()?)
     }
 
     /// Articles to fetch now: entries new or changed, then revisits that are due.
-    pub fn articles_to_visit(&self, now: i64, feed_id: Option<i64>, limit: usize) -> Result<Vec<ArticleRow>> {
+    pub fn articles_to_visit(
+        &self,
+        now: i64,
+        feed_id: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<ArticleRow>> {
         let conn = self.conn();
         let mut st = conn.prepare(&format!(
             "SELECT {COLS} FROM {FROM} WHERE (a.fetch_pending = 1 OR a.next_visit_at <= ?1) AND (?2 IS NULL OR a.feed_id = ?2)
              ORDER BY a.fetch_pending DESC, a.next_visit_at LIMIT ?3"
         ))?;
-        let rows = st.query_map(params![now, feed_id, limit as i64], row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = st
+            .query_map(params![now, feed_id, limit as i64], row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
 
     /// Earliest scheduled revisit.
     pub fn next_visit_due(&self) -> Result<Option<i64>> {
-        Ok(self.conn().query_row("SELECT MIN(next_visit_at) FROM articles WHERE next_visit_at IS NOT NULL", [], |r| r.get(0))?)
+        Ok(self.conn().query_row(
+            "SELECT MIN(next_visit_at) FROM articles WHERE next_visit_at IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     pub fn latest_version(&self, article_id: i64) -> Result<Option<VersionRow>> {
@@ -187,7 +254,14 @@ impl Store {
     }
 
     pub fn version(&self, article_id: i64, number: i64) -> Result<Option<VersionRow>> {
-        Ok(self.conn().query_row(&format!("SELECT {VCOLS} FROM versions WHERE article_id = ?1 AND number = ?2"), params![article_id, number], vrow).optional()?)
+        Ok(self
+            .conn()
+            .query_row(
+                &format!("SELECT {VCOLS} FROM versions WHERE article_id = ?1 AND number = ?2"),
+                params![article_id, number],
+                vrow,
+            )
+            .optional()?)
     }
 
     /// An earlier version with this content hash (a revert), newest first.
@@ -197,18 +271,37 @@ impl Store {
 
     pub fn versions(&self, article_id: i64) -> Result<Vec<VersionRow>> {
         let conn = self.conn();
-        let mut st = conn.prepare(&format!("SELECT {VCOLS} FROM versions WHERE article_id = ?1 ORDER BY number"))?;
-        let rows = st.query_map([article_id], vrow)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut st = conn.prepare(&format!(
+            "SELECT {VCOLS} FROM versions WHERE article_id = ?1 ORDER BY number"
+        ))?;
+        let rows = st
+            .query_map([article_id], vrow)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
 
     /// The compressed page of a version.
     pub fn version_raw(&self, version_id: i64) -> Result<Option<Vec<u8>>> {
-        Ok(self.conn().query_row("SELECT raw_html FROM versions WHERE id = ?1", [version_id], |r| r.get(0)).optional()?.flatten())
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT raw_html FROM versions WHERE id = ?1",
+                [version_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten())
     }
 
     /// A visit that found the same content (or no article): reschedule only.
-    pub fn visit_done(&self, article_id: i64, now: i64, error: Option<&str>, next_visit_at: Option<i64>, visits: i64) -> Result<()> {
+    pub fn visit_done(
+        &self,
+        article_id: i64,
+        now: i64,
+        error: Option<&str>,
+        next_visit_at: Option<i64>,
+        visits: i64,
+    ) -> Result<()> {
         self.conn().execute(
             "UPDATE articles SET last_fetch_at = ?2, fetch_pending = 0, last_error = ?3, error_count = CASE WHEN ?3 IS NULL THEN 0 ELSE error_count + 1 END, next_visit_at = ?4, visits = ?5, suspect_hash = NULL, suspect_at = NULL WHERE id = ?1",
             params![article_id, now, error, next_visit_at, visits],
@@ -217,14 +310,30 @@ impl Store {
     }
 
     /// Holds a suspicious fetch (sudden shrinkage) until a re-fetch confirms it.
-    pub fn hold_suspect(&self, article_id: i64, now: i64, hash: &str, recheck_at: i64) -> Result<()> {
+    pub fn hold_suspect(
+        &self,
+        article_id: i64,
+        now: i64,
+        hash: &str,
+        recheck_at: i64,
+    ) -> Result<()> {
         self.conn().execute("UPDATE articles SET last_fetch_at = ?2, fetch_pending = 0, suspect_hash = ?3, suspect_at = ?2, next_visit_at = ?4 WHERE id = ?1", params![article_id, now, hash, recheck_at])?;
         Ok(())
     }
 
     /// Records that the page went back to an earlier version; `events` (an
     /// optional `article.reverted`) go out with it.
-    pub fn record_revert(&self, article_id: i64, now: i64, from: i64, to: i64, next_visit_at: Option<i64>, visits: i64, events: &[NewEvent]) -> Result<()> {
+    #[allow(clippy::too_many_arguments)]
+    pub fn record_revert(
+        &self,
+        article_id: i64,
+        now: i64,
+        from: i64,
+        to: i64,
+        next_visit_at: Option<i64>,
+        visits: i64,
+        events: &[NewEvent],
+    ) -> Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         tx.execute("INSERT INTO reverts (article_id, to_version, from_version, at) VALUES (?1, ?2, ?3, ?4)", params![article_id, to, from, now])?;
@@ -241,7 +350,13 @@ impl Store {
 
     /// Stores a version with its claims, the facility states it moves and its
     /// events (with outbox rows) in one transaction. Returns the version id.
-    pub fn commit_version(&self, v: &NewVersion, claims: &[ClaimRow], states: &[StateUpdate], events: &[NewEvent]) -> Result<i64> {
+    pub fn commit_version(
+        &self,
+        v: &NewVersion,
+        claims: &[ClaimRow],
+        states: &[StateUpdate],
+        events: &[NewEvent],
+    ) -> Result<i64> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         tx.execute(
@@ -261,7 +376,10 @@ impl Store {
         }
         for s in states {
             if s.corroboration {
-                tx.execute("UPDATE facility_state SET sources = sources + 1 WHERE facility = ?1", [&s.facility])?;
+                tx.execute(
+                    "UPDATE facility_state SET sources = sources + 1 WHERE facility = ?1",
+                    [&s.facility],
+                )?;
             } else {
                 tx.execute(
                     "INSERT INTO facility_state (facility, controller, since, sentence, article_url, version_id, sources) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1)

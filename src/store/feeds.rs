@@ -27,7 +27,10 @@ pub struct FeedRow {
 impl FeedRow {
     /// The name to show: configured name, else the feed's own title, else the URL.
     pub fn display_name(&self) -> &str {
-        self.name.as_deref().or(self.title.as_deref()).unwrap_or(&self.url)
+        self.name
+            .as_deref()
+            .or(self.title.as_deref())
+            .unwrap_or(&self.url)
     }
 }
 
@@ -85,47 +88,106 @@ impl Store {
 
     pub fn feeds(&self, active_only: bool) -> Result<Vec<FeedRow>> {
         let conn = self.conn();
-        let sql = format!("SELECT {COLS} FROM feeds {} ORDER BY id", if active_only { "WHERE active = 1" } else { "" });
+        let sql = format!(
+            "SELECT {COLS} FROM feeds {} ORDER BY id",
+            if active_only { "WHERE active = 1" } else { "" }
+        );
         let mut st = conn.prepare(&sql)?;
-        let rows = st.query_map([], row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = st
+            .query_map([], row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
 
     pub fn feed(&self, id: i64) -> Result<Option<FeedRow>> {
         let conn = self.conn();
-        Ok(conn.query_row(&format!("SELECT {COLS} FROM feeds WHERE id = ?1"), [id], row).optional()?)
+        Ok(conn
+            .query_row(
+                &format!("SELECT {COLS} FROM feeds WHERE id = ?1"),
+                [id],
+                row,
+            )
+            .optional()?)
     }
 
     /// Active feeds due at `now`, soonest first.
     pub fn due_feeds(&self, now: i64, limit: usize) -> Result<Vec<FeedRow>> {
         let conn = self.conn();
         let mut st = conn.prepare(&format!("SELECT {COLS} FROM feeds WHERE active = 1 AND next_poll_at <= ?1 ORDER BY next_poll_at LIMIT ?2"))?;
-        let rows = st.query_map(params![now, limit as i64], row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = st
+            .query_map(params![now, limit as i64], row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
 
     /// Earliest next poll of any active feed.
     pub fn next_feed_due(&self) -> Result<Option<i64>> {
-        Ok(self.conn().query_row("SELECT MIN(next_poll_at) FROM feeds WHERE active = 1", [], |r| r.get(0))?)
+        Ok(self.conn().query_row(
+            "SELECT MIN(next_poll_at) FROM feeds WHERE active = 1",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     /// A 304: nothing changed, nothing to parse.
-    pub fn feed_not_modified(&self, id: i64, now: i64, next_poll: i64, recovered: &dyn Fn(&FeedRow) -> NewEvent) -> Result<bool> {
+    pub fn feed_not_modified(
+        &self,
+        id: i64,
+        now: i64,
+        next_poll: i64,
+        recovered: &dyn Fn(&FeedRow) -> NewEvent,
+    ) -> Result<bool> {
         self.feed_success(id, now, "304", None, None, None, next_poll, recovered)
     }
 
     /// A successful poll with a parsed body. Returns true when a `feed.recovered` event was written.
     #[allow(clippy::too_many_arguments)]
-    pub fn feed_ok(&self, id: i64, now: i64, etag: Option<&str>, last_modified: Option<&str>, title: Option<&str>, next_poll: i64, recovered: &dyn Fn(&FeedRow) -> NewEvent) -> Result<bool> {
-        self.feed_success(id, now, "200", Some(etag), Some(last_modified), title, next_poll, recovered)
+    pub fn feed_ok(
+        &self,
+        id: i64,
+        now: i64,
+        etag: Option<&str>,
+        last_modified: Option<&str>,
+        title: Option<&str>,
+        next_poll: i64,
+        recovered: &dyn Fn(&FeedRow) -> NewEvent,
+    ) -> Result<bool> {
+        self.feed_success(
+            id,
+            now,
+            "200",
+            Some(etag),
+            Some(last_modified),
+            title,
+            next_poll,
+            recovered,
+        )
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn feed_success(&self, id: i64, now: i64, status: &str, etag: Option<Option<&str>>, last_modified: Option<Option<&str>>, title: Option<&str>, next_poll: i64, recovered: &dyn Fn(&FeedRow) -> NewEvent) -> Result<bool> {
+    fn feed_success(
+        &self,
+        id: i64,
+        now: i64,
+        status: &str,
+        etag: Option<Option<&str>>,
+        last_modified: Option<Option<&str>>,
+        title: Option<&str>,
+        next_poll: i64,
+        recovered: &dyn Fn(&FeedRow) -> NewEvent,
+    ) -> Result<bool> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let before = tx.query_row(&format!("SELECT {COLS} FROM feeds WHERE id = ?1"), [id], row)?;
-        let notified: bool = tx.query_row("SELECT failing_notified FROM feeds WHERE id = ?1", [id], |r| r.get(0))?;
+        let before = tx.query_row(
+            &format!("SELECT {COLS} FROM feeds WHERE id = ?1"),
+            [id],
+            row,
+        )?;
+        let notified: bool = tx.query_row(
+            "SELECT failing_notified FROM feeds WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
         tx.execute(
             "UPDATE feeds SET last_poll_at = ?2, last_ok_at = ?2, last_status = ?3, last_error = NULL, error_count = 0, failing_since = NULL, failing_notified = 0, next_poll_at = ?4,
                etag = CASE WHEN ?5 THEN ?6 ELSE etag END, last_modified = CASE WHEN ?5 THEN ?7 ELSE last_modified END, title = COALESCE(?8, title)
@@ -141,11 +203,27 @@ impl Store {
 
     /// A failed poll (network, HTTP status or parse). Raises one
     /// `feed.failing` per episode once the feed has failed for `failing_after_ms`.
-    pub fn feed_error(&self, id: i64, now: i64, error: &str, next_poll: i64, failing_after_ms: i64, failing: &dyn Fn(&FeedRow, i64) -> NewEvent) -> Result<FeedErrorOutcome> {
+    pub fn feed_error(
+        &self,
+        id: i64,
+        now: i64,
+        error: &str,
+        next_poll: i64,
+        failing_after_ms: i64,
+        failing: &dyn Fn(&FeedRow, i64) -> NewEvent,
+    ) -> Result<FeedErrorOutcome> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let before = tx.query_row(&format!("SELECT {COLS} FROM feeds WHERE id = ?1"), [id], row)?;
-        let notified: bool = tx.query_row("SELECT failing_notified FROM feeds WHERE id = ?1", [id], |r| r.get(0))?;
+        let before = tx.query_row(
+            &format!("SELECT {COLS} FROM feeds WHERE id = ?1"),
+            [id],
+            row,
+        )?;
+        let notified: bool = tx.query_row(
+            "SELECT failing_notified FROM feeds WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
         let since = before.failing_since.unwrap_or(now);
         let raise = !notified && now - since >= failing_after_ms;
         tx.execute(
@@ -158,6 +236,10 @@ impl Store {
             insert_event(&tx, &failing(&after, since), None, None)?;
         }
         tx.commit()?;
-        Ok(FeedErrorOutcome { error_count: before.error_count + 1, changed: before.last_error.as_deref() != Some(error), failing_raised: raise })
+        Ok(FeedErrorOutcome {
+            error_count: before.error_count + 1,
+            changed: before.last_error.as_deref() != Some(error),
+            failing_raised: raise,
+        })
     }
 }

@@ -20,16 +20,29 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 /// The migrations, in order. Adding a schema change means adding a file and a line here.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("../../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "init", include_str!("../../migrations/0001_init.sql"))];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database {path}: {source}")]
-    Open { path: PathBuf, source: rusqlite::Error },
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
     #[error("database {path}: migration {version} ({name}) failed: {source}")]
-    Migration { path: PathBuf, version: i64, name: &'static str, source: rusqlite::Error },
+    Migration {
+        path: PathBuf,
+        version: i64,
+        name: &'static str,
+        source: rusqlite::Error,
+    },
     #[error("database {path} has schema version {found}, newer than this marsad knows ({known}); upgrade marsad")]
-    TooNew { path: PathBuf, found: i64, known: i64 },
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
     #[error("database: {0}")]
     Sql(#[from] rusqlite::Error),
     #[error("database: {0}")]
@@ -66,15 +79,26 @@ impl Store {
     /// Opens (creating if needed) and migrates the database at `path`.
     pub fn open(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::Other(format!("cannot create {}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StoreError::Other(format!("cannot create {}: {e}", dir.display())))?;
         }
-        let open_err = |source| StoreError::Open { path: path.to_path_buf(), source };
+        let open_err = |source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
         let conn = Connection::open(path).map_err(open_err)?;
-        conn.busy_timeout(Duration::from_secs(10)).map_err(open_err)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(open_err)?;
-        conn.pragma_update(None, "synchronous", "NORMAL").map_err(open_err)?;
-        conn.pragma_update(None, "foreign_keys", "ON").map_err(open_err)?;
-        let mut store = Store { conn: Mutex::new(conn), path: path.to_path_buf() };
+        conn.busy_timeout(Duration::from_secs(10))
+            .map_err(open_err)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(open_err)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(open_err)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(open_err)?;
+        let mut store = Store {
+            conn: Mutex::new(conn),
+            path: path.to_path_buf(),
+        };
         store.migrate()?;
         Ok(store)
     }
@@ -85,18 +109,38 @@ impl Store {
 
     fn migrate(&mut self) -> Result<()> {
         let path = self.path.clone();
-        let conn = self.conn.get_mut().map_err(|_| StoreError::Other("lock poisoned".into()))?;
+        let conn = self
+            .conn
+            .get_mut()
+            .map_err(|_| StoreError::Other("lock poisoned".into()))?;
         conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)")?;
-        let current: i64 = conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?;
+        let current: i64 = conn.query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            [],
+            |r| r.get(0),
+        )?;
         let known = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
         if current > known {
-            return Err(StoreError::TooNew { path, found: current, known });
+            return Err(StoreError::TooNew {
+                path,
+                found: current,
+                known,
+            });
         }
         for &(version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
-            let err = |source| StoreError::Migration { path: path.clone(), version, name, source };
+            let err = |source| StoreError::Migration {
+                path: path.clone(),
+                version,
+                name,
+                source,
+            };
             let tx = conn.transaction().map_err(err)?;
             tx.execute_batch(sql).map_err(err)?;
-            tx.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)", rusqlite::params![version, name, chrono::Utc::now().timestamp_millis()]).map_err(err)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+                rusqlite::params![version, name, chrono::Utc::now().timestamp_millis()],
+            )
+            .map_err(err)?;
             tx.commit().map_err(err)?;
         }
         Ok(())
@@ -116,13 +160,16 @@ impl Store {
 
     /// Checkpoints the WAL into the main file.
     pub fn checkpoint(&self) -> Result<()> {
-        self.conn().query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        self.conn()
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
     }
 
     /// `PRAGMA integrity_check` result ("ok" when healthy).
     pub fn integrity_check(&self) -> Result<String> {
-        Ok(self.conn().query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+        Ok(self
+            .conn()
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
 
     /// Writes events (not tied to a version, e.g. feed.failing) with their outbox rows.
@@ -140,7 +187,16 @@ impl Store {
     pub fn facility_states(&self) -> Result<Vec<FacilityStateRow>> {
         let conn = self.conn();
         let mut st = conn.prepare("SELECT facility, controller, since, sentence, article_url, sources FROM facility_state ORDER BY facility")?;
-        let rows = st.query_map([], |r| Ok(FacilityStateRow { facility: r.get(0)?, controller: r.get(1)?, since: r.get(2)?, sentence: r.get(3)?, article_url: r.get(4)?, sources: r.get(5)? }))?;
+        let rows = st.query_map([], |r| {
+            Ok(FacilityStateRow {
+                facility: r.get(0)?,
+                controller: r.get(1)?,
+                since: r.get(2)?,
+                sentence: r.get(3)?,
+                article_url: r.get(4)?,
+                sources: r.get(5)?,
+            })
+        })?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
@@ -164,7 +220,11 @@ impl Store {
             events: one("SELECT COUNT(*) FROM events")?,
             outbox_pending: one("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")?,
             outbox_dead: one("SELECT COUNT(*) FROM outbox WHERE status = 'dead'")?,
-            oldest_pending_at: conn.query_row("SELECT MIN(created_at) FROM outbox WHERE status = 'pending'", [], |r| r.get(0))?,
+            oldest_pending_at: conn.query_row(
+                "SELECT MIN(created_at) FROM outbox WHERE status = 'pending'",
+                [],
+                |r| r.get(0),
+            )?,
         })
     }
 
@@ -201,7 +261,12 @@ pub struct FacilityStateRow {
     pub sources: i64,
 }
 
-pub(crate) fn insert_event(tx: &rusqlite::Transaction<'_>, e: &NewEvent, article_id: Option<i64>, version_id: Option<i64>) -> Result<()> {
+pub(crate) fn insert_event(
+    tx: &rusqlite::Transaction<'_>,
+    e: &NewEvent,
+    article_id: Option<i64>,
+    version_id: Option<i64>,
+) -> Result<()> {
     tx.execute(
         "INSERT INTO events (id, type, created_at, ordering_key, article_id, version_id, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         rusqlite::params![e.id, e.kind, e.created_at, e.ordering_key, article_id, version_id, e.payload],
@@ -230,7 +295,10 @@ mod tests {
         drop(s);
         let s = Store::open(&p).unwrap();
         assert_eq!(s.integrity_check().unwrap(), "ok");
-        let mode: String = s.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        let mode: String = s
+            .conn()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(mode, "wal");
     }
 
@@ -240,8 +308,12 @@ mod tests {
         let p = dir.path().join("m.db");
         drop(Store::open(&p).unwrap());
         let c = Connection::open(&p).unwrap();
-        c.execute("INSERT INTO schema_migrations VALUES (99, 'future', 0)", []).unwrap();
+        c.execute("INSERT INTO schema_migrations VALUES (99, 'future', 0)", [])
+            .unwrap();
         drop(c);
-        assert!(matches!(Store::open(&p), Err(StoreError::TooNew { found: 99, .. })));
+        assert!(matches!(
+            Store::open(&p),
+            Err(StoreError::TooNew { found: 99, .. })
+        ));
     }
 }

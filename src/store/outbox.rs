@@ -33,7 +33,18 @@ pub struct OutboxRow {
 }
 
 fn orow(r: &Row<'_>) -> rusqlite::Result<OutboxRow> {
-    Ok(OutboxRow { id: r.get(0)?, event_id: r.get(1)?, kind: r.get(2)?, webhook: r.get(3)?, status: r.get(4)?, attempts: r.get(5)?, next_attempt_at: r.get(6)?, last_error: r.get(7)?, created_at: r.get(8)?, delivered_at: r.get(9)? })
+    Ok(OutboxRow {
+        id: r.get(0)?,
+        event_id: r.get(1)?,
+        kind: r.get(2)?,
+        webhook: r.get(3)?,
+        status: r.get(4)?,
+        attempts: r.get(5)?,
+        next_attempt_at: r.get(6)?,
+        last_error: r.get(7)?,
+        created_at: r.get(8)?,
+        delivered_at: r.get(9)?,
+    })
 }
 
 impl Store {
@@ -46,14 +57,32 @@ impl Store {
              FROM outbox o JOIN events e ON e.id = o.event_id WHERE o.status = 'pending' ORDER BY o.id LIMIT ?1",
         )?;
         let rows = st
-            .query_map([limit as i64], |r| Ok((Delivery { outbox_id: r.get(0)?, event_id: r.get(1)?, kind: r.get(2)?, webhook: r.get(3)?, payload: r.get(4)?, attempts: r.get(5)?, created_at: r.get(6)?, ordering_key: r.get(7)? }, r.get(8)?)))?
+            .query_map([limit as i64], |r| {
+                Ok((
+                    Delivery {
+                        outbox_id: r.get(0)?,
+                        event_id: r.get(1)?,
+                        kind: r.get(2)?,
+                        webhook: r.get(3)?,
+                        payload: r.get(4)?,
+                        attempts: r.get(5)?,
+                        created_at: r.get(6)?,
+                        ordering_key: r.get(7)?,
+                    },
+                    r.get(8)?,
+                ))
+            })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
 
     /// Earliest time a pending delivery is due.
     pub fn next_delivery_due(&self) -> Result<Option<i64>> {
-        Ok(self.conn().query_row("SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'", [], |r| r.get(0))?)
+        Ok(self.conn().query_row(
+            "SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     pub fn mark_delivered(&self, outbox_id: i64, now: i64) -> Result<()> {
@@ -78,7 +107,12 @@ impl Store {
             "SELECT o.id, o.event_id, e.type, o.webhook, o.status, o.attempts, o.next_attempt_at, o.last_error, o.created_at, o.delivered_at
              FROM outbox o JOIN events e ON e.id = o.event_id WHERE o.status = ?1 ORDER BY o.id LIMIT ?2",
         )?;
-        let rows = st.query_map(params![if dead { "dead" } else { "pending" }, limit as i64], orow)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = st
+            .query_map(
+                params![if dead { "dead" } else { "pending" }, limit as i64],
+                orow,
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
 

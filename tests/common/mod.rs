@@ -17,7 +17,13 @@ use std::time::Duration;
 /// can run the `marsad` binary as a child process.
 fn runtime() -> &'static tokio::runtime::Runtime {
     static RT: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
-    RT.get_or_init(|| tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime"))
+    RT.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime")
+    })
 }
 
 #[derive(Clone, Debug)]
@@ -32,7 +38,13 @@ pub struct Page {
 
 impl Page {
     pub fn new(content_type: &str, body: impl Into<Vec<u8>>) -> Self {
-        Page { status: 200, content_type: content_type.into(), body: body.into(), etag: None, headers: Vec::new() }
+        Page {
+            status: 200,
+            content_type: content_type.into(),
+            body: body.into(),
+            etag: None,
+            headers: Vec::new(),
+        }
     }
     pub fn rss(body: &str) -> Self {
         Self::new("application/rss+xml; charset=utf-8", body)
@@ -41,7 +53,10 @@ impl Page {
         Self::new("text/html; charset=utf-8", body)
     }
     pub fn status(code: u16) -> Self {
-        Page { status: code, ..Self::new("text/plain", "error") }
+        Page {
+            status: code,
+            ..Self::new("text/plain", "error")
+        }
     }
     pub fn with_etag(mut self, etag: &str) -> Self {
         self.etag = Some(etag.into());
@@ -63,11 +78,23 @@ pub struct Site {
     state: Arc<Mutex<SiteState>>,
 }
 
-async fn serve_page(State(st): State<Arc<Mutex<SiteState>>>, uri: Uri, headers: HeaderMap) -> Response {
-    let path = uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
+async fn serve_page(
+    State(st): State<Arc<Mutex<SiteState>>>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let path = uri
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_default();
     let mut st = st.lock().unwrap();
     st.hits.push((path.clone(), headers.clone()));
-    let Some(page) = st.pages.get(&path).or_else(|| st.pages.get(uri.path())).cloned() else {
+    let Some(page) = st
+        .pages
+        .get(&path)
+        .or_else(|| st.pages.get(uri.path()))
+        .cloned()
+    else {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     };
     if let (Some(etag), Some(inm)) = (&page.etag, headers.get("if-none-match")) {
@@ -76,13 +103,21 @@ async fn serve_page(State(st): State<Arc<Mutex<SiteState>>>, uri: Uri, headers: 
             return StatusCode::NOT_MODIFIED.into_response();
         }
     }
-    let mut resp = (StatusCode::from_u16(page.status).unwrap(), page.body.clone()).into_response();
-    resp.headers_mut().insert("content-type", page.content_type.parse().unwrap());
+    let mut resp = (
+        StatusCode::from_u16(page.status).unwrap(),
+        page.body.clone(),
+    )
+        .into_response();
+    resp.headers_mut()
+        .insert("content-type", page.content_type.parse().unwrap());
     if let Some(e) = &page.etag {
         resp.headers_mut().insert("etag", e.parse().unwrap());
     }
     for (k, v) in &page.headers {
-        resp.headers_mut().insert(axum::http::HeaderName::from_bytes(k.as_bytes()).unwrap(), v.parse().unwrap());
+        resp.headers_mut().insert(
+            axum::http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+            v.parse().unwrap(),
+        );
     }
     resp
 }
@@ -90,8 +125,12 @@ async fn serve_page(State(st): State<Arc<Mutex<SiteState>>>, uri: Uri, headers: 
 impl Site {
     pub fn start() -> Site {
         let state: Arc<Mutex<SiteState>> = Arc::default();
-        let app = axum::Router::new().fallback(serve_page).with_state(state.clone());
-        let listener = runtime().block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+        let app = axum::Router::new()
+            .fallback(serve_page)
+            .with_state(state.clone());
+        let listener = runtime()
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
         let addr = listener.local_addr().unwrap();
         runtime().spawn(async move { axum::serve(listener, app).await });
         Site { addr, state }
@@ -102,7 +141,11 @@ impl Site {
     }
 
     pub fn set(&self, path: &str, page: Page) {
-        self.state.lock().unwrap().pages.insert(path.to_string(), page);
+        self.state
+            .lock()
+            .unwrap()
+            .pages
+            .insert(path.to_string(), page);
     }
 
     pub fn remove(&self, path: &str) {
@@ -110,12 +153,25 @@ impl Site {
     }
 
     pub fn hits(&self, path: &str) -> usize {
-        self.state.lock().unwrap().hits.iter().filter(|(p, _)| p == path).count()
+        self.state
+            .lock()
+            .unwrap()
+            .hits
+            .iter()
+            .filter(|(p, _)| p == path)
+            .count()
     }
 
     /// Request headers of every hit on `path`.
     pub fn requests(&self, path: &str) -> Vec<HeaderMap> {
-        self.state.lock().unwrap().hits.iter().filter(|(p, _)| p == path).map(|(_, h)| h.clone()).collect()
+        self.state
+            .lock()
+            .unwrap()
+            .hits
+            .iter()
+            .filter(|(p, _)| p == path)
+            .map(|(_, h)| h.clone())
+            .collect()
     }
 
     pub fn not_modified(&self) -> usize {
@@ -153,15 +209,32 @@ pub struct Receiver {
     state: Arc<Mutex<ReceiverState>>,
 }
 
-async fn receive(State((st, secret)): State<(Arc<Mutex<ReceiverState>>, Vec<u8>)>, headers: HeaderMap, body: Bytes) -> StatusCode {
-    let h = |k: &str| headers.get(k).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+async fn receive(
+    State((st, secret)): State<(Arc<Mutex<ReceiverState>>, Vec<u8>)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
+    let h = |k: &str| {
+        headers
+            .get(k)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
     let id = h("webhook-id");
     let ts: i64 = h("webhook-timestamp").parse().unwrap_or(0);
     let text = String::from_utf8_lossy(&body).to_string();
-    let signature_ok = marsad::alert::webhook::verify(&secret, &id, ts, &text, &h("webhook-signature"));
+    let signature_ok =
+        marsad::alert::webhook::verify(&secret, &id, ts, &text, &h("webhook-signature"));
     let mut st = st.lock().unwrap();
     let status = st.fail_with.unwrap_or(200);
-    st.got.push(Received { id, timestamp: ts, body: serde_json::from_str(&text).unwrap_or_default(), signature_ok, accepted: status < 300 });
+    st.got.push(Received {
+        id,
+        timestamp: ts,
+        body: serde_json::from_str(&text).unwrap_or_default(),
+        signature_ok,
+        accepted: status < 300,
+    });
     StatusCode::from_u16(status).unwrap()
 }
 
@@ -171,11 +244,19 @@ impl Receiver {
     pub fn start() -> Receiver {
         let secret = b"secret-for-tests".to_vec();
         let state: Arc<Mutex<ReceiverState>> = Arc::default();
-        let app = axum::Router::new().route("/hook", axum::routing::post(receive)).with_state((state.clone(), secret.clone()));
-        let listener = runtime().block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+        let app = axum::Router::new()
+            .route("/hook", axum::routing::post(receive))
+            .with_state((state.clone(), secret.clone()));
+        let listener = runtime()
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
         let addr = listener.local_addr().unwrap();
         runtime().spawn(async move { axum::serve(listener, app).await });
-        Receiver { addr, secret, state }
+        Receiver {
+            addr,
+            secret,
+            state,
+        }
     }
 
     pub fn url(&self) -> String {
@@ -193,7 +274,10 @@ impl Receiver {
 
     /// Accepted deliveries of one event type.
     pub fn accepted(&self, kind: &str) -> Vec<Received> {
-        self.all().into_iter().filter(|r| r.accepted && r.kind() == kind).collect()
+        self.all()
+            .into_iter()
+            .filter(|r| r.accepted && r.kind() == kind)
+            .collect()
     }
 }
 
@@ -204,7 +288,9 @@ pub struct Env {
 
 impl Env {
     pub fn new() -> Env {
-        Env { dir: tempfile::tempdir().unwrap() }
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
 
     pub fn config_path(&self) -> PathBuf {
@@ -217,7 +303,10 @@ impl Env {
 
     /// Writes the config: `body` is appended after `[storage]`.
     pub fn write_config(&self, body: &str) {
-        let text = format!("[storage]\npath = \"{}\"\n\n{body}", self.db_path().display());
+        let text = format!(
+            "[storage]\npath = \"{}\"\n\n{body}",
+            self.db_path().display()
+        );
         std::fs::write(self.config_path(), text).unwrap();
     }
 
@@ -233,7 +322,12 @@ impl Env {
     /// `marsad once`, asserting success.
     pub fn once(&self) -> Output {
         let out = self.marsad(&["once"]);
-        assert!(out.status.success(), "once failed: {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "once failed: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
         out
     }
 
@@ -244,7 +338,10 @@ impl Env {
 
 pub fn marsad_with_env(args: &[&str], config: &Path, env: &[(&str, &str)]) -> Output {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_marsad"));
-    cmd.args(args).arg("--config").arg(config).env("RUST_LOG", "marsad=debug");
+    cmd.args(args)
+        .arg("--config")
+        .arg(config)
+        .env("RUST_LOG", "marsad=debug");
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -275,7 +372,9 @@ pub fn wait_until(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
 pub fn rss(title: &str, items: &[(&str, &str, &str)]) -> String {
     let mut s = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><title>{title}</title><link>http://example.invalid/</link><description>test</description>\n");
     for (guid, t, link) in items {
-        s.push_str(&format!("<item><guid>{guid}</guid><title>{t}</title><link>{link}</link></item>\n"));
+        s.push_str(&format!(
+            "<item><guid>{guid}</guid><title>{t}</title><link>{link}</link></item>\n"
+        ));
     }
     s.push_str("</channel></rss>\n");
     s
