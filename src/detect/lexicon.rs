@@ -33,6 +33,9 @@ pub enum Need {
     Words(&'static [&'static str]),
     /// The very next token is one of these.
     Next(&'static [&'static str]),
+    /// The very next token is one of these, or a facility name follows
+    /// ("took the port").
+    NextOrPlace(&'static [&'static str]),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -137,7 +140,7 @@ const EN_WORDS: &[(&str, Frame, Need)] = &[
     (
         "took takes taken taking",
         Frame::Gain,
-        Need::Next(CONTROL_NEXT),
+        Need::NextOrPlace(CONTROL_NEXT),
     ),
     (
         "gained gains assumed assumes established extended extends won wins",

@@ -90,6 +90,12 @@ impl Sentence<'_> {
         }
     }
 
+    /// Whether word `i` is in `set`, with or without an Arabic conjunction
+    /// (the و of "وقعت" is a root letter, the و of "وسيطرت" is not).
+    fn is(&self, i: usize, set: &std::collections::HashSet<&str>) -> bool {
+        set.contains(self.word(i)) || set.contains(self.bare(i))
+    }
+
     fn mention_at(&self, i: usize) -> Option<&Mention> {
         self.mentions.iter().find(|m| m.tokens.start == i)
     }
@@ -253,7 +259,7 @@ impl Detector {
         for (k, f) in found.iter().enumerate() {
             let next = found.get(k + 1).map(|n| n.start).unwrap_or(s.b);
             let scope_end = (f.pos + 1..next)
-                .find(|&i| self.cues.scope_end.contains(s.bare(i)))
+                .find(|&i| s.is(i, &self.cues.scope_end))
                 .unwrap_or(next);
             if self.filtered(s, f) {
                 continue;
@@ -295,6 +301,14 @@ impl Detector {
             let ok = match t.need {
                 Need::Nothing => true,
                 Need::Next(ws) => ws.contains(&s.word(i + 1)),
+                Need::NextOrPlace(ws) => {
+                    ws.contains(&s.word(i + 1))
+                        || s.mentions.iter().any(|m| {
+                            matches!(m.entity, Entity::Facility(_))
+                                && (m.tokens.start == i + 1
+                                    || (m.tokens.start == i + 2 && s.word(i + 1) == "the"))
+                        })
+                }
                 Need::Words(ws) => (i + 1..(i + 4).min(s.b)).any(|j| ws.contains(&s.bare(j))),
             };
             if !ok {
@@ -357,7 +371,10 @@ impl Detector {
                 let prev = s.bare(i.wrapping_sub(1));
                 let by_hand = prefix.ends_with('ب') && !stem.starts_with("سيطر");
                 let subject_to = prefix.ends_with('ل') && prev.starts_with("خاضع");
-                let under = matches!(prev, "تحت" | "في" | "بين") && !prefix.contains('ل');
+                // "في السيطرة" is "in taking control", not "in the control of".
+                let under = (prev == "تحت"
+                    || (matches!(prev, "في" | "بين") && !stem.starts_with("سيطر")))
+                    && !prefix.contains('ل');
                 let out_of = matches!(prev, "عن" | "خارج") && prefix.is_empty();
                 if by_hand || subject_to || under || out_of {
                     let start = if by_hand || subject_to { i } else { i - 1 };
@@ -427,7 +444,7 @@ impl Detector {
             if matches!(w, ";" | "but" | "however" | "لكن" | "ولكن") {
                 blocked = true;
             }
-            if !blocked && c.irrealis.contains(w) {
+            if !blocked && s.is(i, &c.irrealis) {
                 return true;
             }
         }
@@ -459,7 +476,7 @@ impl Detector {
             if w == "no" && s.word(i + 1) == "longer" {
                 continue;
             }
-            if c.negation.contains(w) {
+            if s.is(i, &c.negation) {
                 return true;
             }
         }
@@ -508,7 +525,25 @@ impl Detector {
                         )
                     });
                 let by_actor = self.by_actor(s, f.pos + 1, scope_end);
-                let (agent, patient_before) = if passive {
+                let arabic_expel = !english && f.trigger.frame == Frame::Expel;
+                let (agent, patient_before) = if arabic_expel {
+                    // "طرد" is both the verb and its noun: two actors after it
+                    // are agent then patient ("طرد الجيش عناصر X"); one actor
+                    // after it is the patient when an agent precedes ("تمكن
+                    // الجيش من طرد X").
+                    let after: Vec<usize> = self
+                        .slots_after(s, f.pos + 1, scope_end)
+                        .into_iter()
+                        .filter(|(_, sl)| *sl == Slot::Plain)
+                        .filter_map(|(m, _)| Sentence::actor(m))
+                        .collect();
+                    match (after.as_slice(), self.actor_before(s, f.pos)) {
+                        ([a, p, ..], _) => (Some(*a), Some(*p)),
+                        ([p], Some(b)) => (Some(b), Some(*p)),
+                        ([a], None) => (Some(*a), None),
+                        ([], b) => (b, None),
+                    }
+                } else if passive {
                     let before = self.actor_before(s, f.pos);
                     match f.trigger.frame {
                         Frame::Expel => (by_actor, before),
@@ -576,10 +611,11 @@ impl Detector {
         let mut kind = ClaimKind::Holds;
         for i in lo..start {
             let w = s.bare(i);
-            if HOLD_CUES.contains(&w) || w.starts_with("خاضع") {
+            if HOLD_CUES.contains(&w) || HOLD_CUES.contains(&s.word(i)) || w.starts_with("خاضع")
+            {
                 return ClaimKind::Holds;
             }
-            if self.cues.change.contains(w) {
+            if s.is(i, &self.cues.change) {
                 kind = ClaimKind::Gain;
             }
         }

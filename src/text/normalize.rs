@@ -148,12 +148,13 @@ pub fn normalize(text: &str) -> Normalized {
             let mut end = start + c.len_utf8();
             // A word runs over word chars and over apostrophes inside it ("don't", "SDF's").
             while let Some(&(p, n)) = iter.peek() {
-                let inner_apostrophe = is_apostrophe(n)
-                    && text[p + n.len_utf8()..]
-                        .chars()
-                        .next()
-                        .is_some_and(is_word_char);
-                if is_word_char(n) || inner_apostrophe {
+                let after = text[p + n.len_utf8()..].chars().next();
+                let inner_apostrophe = is_apostrophe(n) && after.is_some_and(is_word_char);
+                // Plural possessive: "the rebels' control".
+                let plural_possessive = is_apostrophe(n)
+                    && text[start..p].ends_with(['s', 'S'])
+                    && !after.is_some_and(is_word_char);
+                if is_word_char(n) || inner_apostrophe || plural_possessive {
                     end = p + n.len_utf8();
                     iter.next();
                 } else {
@@ -293,6 +294,8 @@ mod tests {
         assert_eq!(normalize_str("The SDF's fighters"), "the sdf fighters");
         assert_eq!(normalize_str("al-Omar and El-Fasher"), "omar and fasher");
         assert_eq!(normalize_str("didn't"), "didnt");
+        assert_eq!(normalize_str("the rebels' control"), "the rebels control");
+        assert_eq!(normalize_str("the rebels' control"), "the rebels control");
         assert_eq!(normalize_str("pro-government"), "pro government");
     }
 
