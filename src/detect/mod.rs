@@ -831,7 +831,7 @@ impl Detector {
                 let joined = gap
                     .clone()
                     .all(|i| matches!(s.word(i), "," | "and" | "or" | "the"))
-                    && (gap.len() > 0 || out[out.len() - 1].prefix.starts_with('و'));
+                    && (!gap.is_empty() || out[out.len() - 1].prefix.starts_with('و'));
                 if !joined {
                     break;
                 }

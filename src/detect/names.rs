@@ -389,7 +389,9 @@ impl NameMatcher {
             };
             let prefix = &text[tok.norm.start..s];
             let pat = &self.patterns[m.pattern().as_usize()];
-            if !prefix.is_empty() && !(is_arabic_word(&text[s..e]) && is_proclitic(prefix)) {
+            let prefix_ok =
+                prefix.is_empty() || (is_arabic_word(&text[s..e]) && is_proclitic(prefix));
+            if !prefix_ok {
                 continue;
             }
             if pat.elided && !prefix.ends_with('ل') {

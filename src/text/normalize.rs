@@ -346,4 +346,43 @@ mod tests {
             assert_eq!(normalize_str(&once), once);
         }
     }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn normalisation_is_idempotent(s in "[ a-zA-Z'\\-.,؟،ءآأؤإئابةتثجحخدذرسشصضطظعغفقكلمنهوىيًٌٍَُِّْـ٠-٩ی ک]{0,60}") {
+                let once = normalize_str(&s);
+                prop_assert_eq!(normalize_str(&once), once);
+            }
+
+            #[test]
+            fn tokens_map_to_char_boundaries(s in "\\PC{0,40}") {
+                let n = normalize(&s);
+                for t in &n.tokens {
+                    prop_assert!(s.is_char_boundary(t.orig.start) && s.is_char_boundary(t.orig.end) && t.orig.start < t.orig.end);
+                    prop_assert!(n.text.is_char_boundary(t.norm.start) && n.text.is_char_boundary(t.norm.end));
+                }
+            }
+
+            #[test]
+            fn tatweel_and_diacritics_never_matter(s in "[ابتسدلمنهوي ]{1,30}", marks in proptest::collection::vec(0u8..4, 30)) {
+                let mut decorated = String::new();
+                for (i, c) in s.chars().enumerate() {
+                    decorated.push(c);
+                    if c != ' ' {
+                        match marks[i % marks.len()] {
+                            1 => decorated.push('\u{0640}'),
+                            2 => decorated.push('\u{064E}'),
+                            3 => decorated.push('\u{0651}'),
+                            _ => {}
+                        }
+                    }
+                }
+                prop_assert_eq!(normalize_str(&decorated), normalize_str(&s));
+            }
+        }
+    }
 }
