@@ -1,33 +1,957 @@
 //! Control claims: text + watchlist → `(facility, actor, kind)` claims.
 //!
 //! Pure: no I/O. Build a [`Detector`] once per watchlist (it compiles the name
-//! automaton) and call [`Detector::detect`] on any text.
+//! automaton and the lexicons) and call [`Detector::detect`] on any text.
+//!
+//! How a sentence is read:
+//! 1. The text is normalised once ([`crate::text::normalize`]) and split into
+//!    sentences ([`crate::text::sentences`]); names are found once for the
+//!    whole text ([`names`]).
+//! 2. In each sentence, *control words* are found ([`lexicon`]): verbs such
+//!    as "seized"/"سيطر" with their Arabic morphology, verbal nouns
+//!    ("استعادة", "انسحاب"), and possession phrases ("under X control",
+//!    "بيد", "تحت سيطرة", "fell to X", "out of its control", "خرج عن سيطرتها").
+//! 3. Each control word is filtered (denial, threat, plan, expectation,
+//!    condition, failed attempt, agreement, negation, future, question) and
+//!    its roles are read: the subject (before it, or right after it in
+//!    Arabic verb-first order), the object facilities (after it, or the
+//!    antecedent of a pronoun), "from X" (loses), "to X"/"لصالح X" (gains),
+//!    the expelled actor of "drove X out of" (loses). Attached pronouns
+//!    ("سيطرتها", "its control") resolve to the nearest actor before them.
+//! 4. Facilities introduced by "near", "on the outskirts of", "قرب", "محيط"…
+//!    are reference points and never objects.
 
+pub mod jsonl;
+pub mod lexicon;
+pub mod names;
 pub mod watchlist;
 
 pub use watchlist::{Actor, Facility, Watchlist, WatchlistError};
 
-use crate::model::Claim;
+use crate::model::{Claim, ClaimKind, Evidence};
+use crate::text::normalize::{normalize, proclitic_stems, Normalized};
+use crate::text::sentences;
+use lexicon::{Cues, Frame, Lexicon, Need, Trigger};
+use names::{Entity, Mention, NameMatcher};
 
 /// A watchlist compiled for matching.
 #[derive(Debug, Clone)]
 pub struct Detector {
     watchlist: Watchlist,
+    names: NameMatcher,
+    lexicon: Lexicon,
+    cues: std::sync::Arc<Cues>,
 }
+
+impl std::fmt::Debug for Cues {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Cues")
+    }
+}
+
+/// A control word found in a sentence, with its reading.
+#[derive(Debug, Clone, Copy)]
+struct Found {
+    pos: usize,
+    trigger: Trigger,
+    /// For possession phrases: where the phrase starts (the preposition).
+    start: usize,
+    /// Possession phrase that says control was lost ("out of its control").
+    out_of: bool,
+    /// The possessor is a pronoun ("its control", "سيطرتها").
+    pron_possessor: bool,
+}
+
+/// One sentence being read: token range `a..b` of the normalised text.
+struct Sentence<'a> {
+    norm: &'a Normalized,
+    a: usize,
+    b: usize,
+    mentions: Vec<Mention>,
+}
+
+impl Sentence<'_> {
+    fn word(&self, i: usize) -> &str {
+        if i < self.a || i >= self.b {
+            return "";
+        }
+        self.norm.word(i)
+    }
+
+    /// The word without Arabic و/ف conjunction.
+    fn bare(&self, i: usize) -> &str {
+        let w = self.word(i);
+        if is_arabic(w) && w.chars().count() > 2 {
+            w.strip_prefix('و')
+                .or_else(|| w.strip_prefix('ف'))
+                .unwrap_or(w)
+        } else {
+            w
+        }
+    }
+
+    /// Whether word `i` is in `set`, with or without an Arabic conjunction
+    /// (the و of "وقعت" is a root letter, the و of "وسيطرت" is not).
+    fn is(&self, i: usize, set: &std::collections::HashSet<&str>) -> bool {
+        set.contains(self.word(i)) || set.contains(self.bare(i))
+    }
+
+    fn mention_at(&self, i: usize) -> Option<&Mention> {
+        self.mentions.iter().find(|m| m.tokens.start == i)
+    }
+
+    fn in_mention(&self, i: usize) -> bool {
+        self.mentions.iter().any(|m| m.tokens.contains(&i))
+    }
+
+    fn actor(m: &Mention) -> Option<usize> {
+        match m.entity {
+            Entity::Actor(a) => Some(a),
+            Entity::Facility(_) => None,
+        }
+    }
+}
+
+fn is_arabic(w: &str) -> bool {
+    w.chars()
+        .next()
+        .is_some_and(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+}
+
+/// A claim before it is tied to its sentence.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Raw {
+    facility: usize,
+    actor: usize,
+    kind: ClaimKind,
+    confidence: f32,
+}
+
+const HOLD_CUES: &[&str] = &[
+    "still",
+    "remains",
+    "remain",
+    "remained",
+    "stays",
+    "stay",
+    "continues",
+    "continue",
+    "يزال",
+    "تزال",
+    "زال",
+    "زالت",
+    "يزالون",
+    "ظل",
+    "ظلت",
+    "يظل",
+    "تظل",
+    "بقي",
+    "بقيت",
+    "يبقي",
+    "تبقي",
+    "خاضع",
+    "خاضعه",
+    "خاضعا",
+];
+
+const PRONOUNS_EN: &[&str] = &["its", "their", "his", "her"];
+const OBJ_PRONOUNS: &[&str] = &[
+    "it",
+    "them",
+    "عليها",
+    "عليه",
+    "عليهم",
+    "منها",
+    "منه",
+    "فيها",
+    "فيه",
+    "اياها",
+    "اياه",
+];
 
 impl Detector {
     pub fn new(watchlist: Watchlist) -> Self {
-        Detector { watchlist }
+        let names = NameMatcher::new(&watchlist);
+        Detector {
+            watchlist,
+            names,
+            lexicon: Lexicon::new(),
+            cues: std::sync::Arc::new(Cues::new()),
+        }
     }
 
     pub fn watchlist(&self) -> &Watchlist {
         &self.watchlist
     }
 
-    /// Claims in `text` (one or more sentences). `lang` is a hint ("ar", "en").
+    /// Claims in `text` (one or more sentences). `lang` is a hint ("ar", "en");
+    /// the detector reads both languages whatever it says.
     /// Evidence offsets are byte offsets into `text`.
     pub fn detect(&self, text: &str, lang: Option<&str>) -> Vec<Claim> {
-        let _ = (text, lang);
+        let _ = lang;
+        let norm = normalize(text);
+        let all = self.names.find(&norm);
+        let mut out = Vec::new();
+        let mut mi = 0;
+        for r in sentences(text) {
+            let a = norm.tokens.partition_point(|t| t.orig.start < r.start);
+            let b = norm.tokens.partition_point(|t| t.orig.end <= r.end);
+            if a >= b {
+                continue;
+            }
+            while mi < all.len() && all[mi].tokens.start < a {
+                mi += 1;
+            }
+            let mut mentions = Vec::new();
+            let mut j = mi;
+            while j < all.len() && all[j].tokens.start < b {
+                if all[j].tokens.end <= b {
+                    mentions.push(all[j].clone());
+                }
+                j += 1;
+            }
+            if !mentions
+                .iter()
+                .any(|m| matches!(m.entity, Entity::Facility(_)))
+                || !mentions
+                    .iter()
+                    .any(|m| matches!(m.entity, Entity::Actor(_)))
+            {
+                continue;
+            }
+            let s = Sentence {
+                norm: &norm,
+                a,
+                b,
+                mentions,
+            };
+            let raws = self.read_sentence(&s);
+            if raws.is_empty() {
+                continue;
+            }
+            let evidence = Evidence {
+                sentence: text[r.clone()].to_string(),
+                start: r.start,
+                end: r.end,
+            };
+            let attribution = self.attribution(&s, text);
+            for raw in raws {
+                out.push(Claim {
+                    facility: self.watchlist.facilities[raw.facility].id.clone(),
+                    actor: self.watchlist.actors[raw.actor].id.clone(),
+                    kind: raw.kind,
+                    evidence: evidence.clone(),
+                    confidence: raw.confidence,
+                    attribution: attribution.clone(),
+                });
+            }
+        }
+        out
+    }
+
+    /// All claims of one sentence, deduplicated.
+    fn read_sentence(&self, s: &Sentence) -> Vec<Raw> {
+        if self.is_question(s) {
+            return Vec::new();
+        }
+        let found = self.control_words(s);
+        let mut out: Vec<Raw> = Vec::new();
+        for (k, f) in found.iter().enumerate() {
+            let next = found.get(k + 1).map(|n| n.start).unwrap_or(s.b);
+            let scope_end = (f.pos + 1..next)
+                .find(|&i| s.is(i, &self.cues.scope_end))
+                .unwrap_or(next);
+            if self.filtered(s, f) {
+                continue;
+            }
+            for raw in self.roles(s, f, scope_end) {
+                match out.iter_mut().find(|o| {
+                    o.facility == raw.facility && o.actor == raw.actor && o.kind == raw.kind
+                }) {
+                    Some(o) => o.confidence = o.confidence.max(raw.confidence),
+                    None => out.push(raw),
+                }
+            }
+        }
+        out
+    }
+
+    fn is_question(&self, s: &Sentence) -> bool {
+        s.word(s.b - 1) == "?"
+            || s.bare(s.a) == "هل"
+            || (s.a + 1 < s.b && s.word(s.b - 1) == "." && s.word(s.b - 2) == "?")
+    }
+
+    /// Control words of the sentence, in order, with absorbed ones removed
+    /// ("استعادت السيطرة": the noun is the verb's object, not a second claim).
+    fn control_words(&self, s: &Sentence) -> Vec<Found> {
+        let mut out: Vec<Found> = Vec::new();
+        for i in s.a..s.b {
+            if s.in_mention(i) {
+                continue;
+            }
+            if let Some(f) = self.possession(s, i) {
+                out.push(f);
+                continue;
+            }
+            let w = s.word(i);
+            let Some(t) = self.lexicon.get(w) else {
+                continue;
+            };
+            let ok = match t.need {
+                Need::Nothing => true,
+                Need::Next(ws) => ws.contains(&s.word(i + 1)),
+                Need::NextOrPlace(ws) => {
+                    ws.contains(&s.word(i + 1))
+                        || s.mentions.iter().any(|m| {
+                            matches!(m.entity, Entity::Facility(_))
+                                && (m.tokens.start == i + 1
+                                    || (m.tokens.start == i + 2 && s.word(i + 1) == "the"))
+                        })
+                }
+                Need::Words(ws) => (i + 1..(i + 4).min(s.b)).any(|j| ws.contains(&s.bare(j))),
+            };
+            if !ok {
+                continue;
+            }
+            // "فقد" before a verb is the particle ف + قد ("indeed"), not "lost".
+            if s.bare(i) == "قد"
+                || (w == "فقد" && self.lexicon.get(s.word(i + 1)).is_some_and(|n| !n.masdar))
+            {
+                continue;
+            }
+            if t.masdar
+                && matches!(t.frame, Frame::Gain)
+                && out
+                    .last()
+                    .is_some_and(|p| i - p.pos <= 3 && !matches!(p.trigger.frame, Frame::Possess))
+            {
+                continue;
+            }
+            out.push(Found {
+                pos: i,
+                trigger: *t,
+                start: i,
+                out_of: false,
+                pron_possessor: false,
+            });
+        }
+        out
+    }
+
+    /// Possession phrases: "under X control", "in the hands of X", "out of
+    /// its control", "تحت سيطرة X", "بيد X", "في قبضة X", "خاضع لسيطرة X",
+    /// "خرج عن سيطرتها".
+    fn possession(&self, s: &Sentence, i: usize) -> Option<Found> {
+        let w = s.word(i);
+        let possess = Trigger {
+            frame: Frame::Possess,
+            masdar: false,
+            pron_obj: false,
+            need: Need::Nothing,
+            weight: 0.85,
+        };
+        if is_arabic(w) {
+            for (prefix, stem) in proclitic_stems(w) {
+                let (noun, pron) = match stem {
+                    "سيطره" | "يد" | "ايدي" | "قبضه" | "يدي" => (true, false),
+                    _ => {
+                        let p = ["سيطرت", "قبضت", "يد", "ايدي"]
+                            .iter()
+                            .find_map(|n| stem.strip_prefix(n));
+                        (
+                            p.is_some_and(|suf| matches!(suf, "ه" | "ها" | "هم" | "هما")),
+                            true,
+                        )
+                    }
+                };
+                if !noun {
+                    continue;
+                }
+                let prev = s.bare(i.wrapping_sub(1));
+                let by_hand = prefix.ends_with('ب') && !stem.starts_with("سيطر");
+                let subject_to = prefix.ends_with('ل') && prev.starts_with("خاضع");
+                // "في السيطرة" is "in taking control", not "in the control of".
+                let under = (prev == "تحت"
+                    || (matches!(prev, "في" | "بين") && !stem.starts_with("سيطر")))
+                    && !prefix.contains('ل');
+                let out_of = matches!(prev, "عن" | "خارج") && prefix.is_empty();
+                if by_hand || subject_to || under || out_of {
+                    let start = if by_hand || subject_to { i } else { i - 1 };
+                    return Some(Found {
+                        pos: i,
+                        trigger: possess,
+                        start,
+                        out_of,
+                        pron_possessor: pron,
+                    });
+                }
+            }
+            return None;
+        }
+        if !matches!(w, "control" | "hands" | "hand" | "grip" | "rule") {
+            return None;
+        }
+        // Walk back over the possessor and its qualifiers to the preposition.
+        let mut j = i;
+        let mut pron = false;
+        while j > s.a {
+            j -= 1;
+            let p = s.word(j);
+            if PRONOUNS_EN.contains(&p) {
+                pron = true;
+                continue;
+            }
+            if matches!(
+                p,
+                "the"
+                    | "full"
+                    | "total"
+                    | "complete"
+                    | "firm"
+                    | "direct"
+                    | "effective"
+                    | "exclusive"
+            ) || s.in_mention(j)
+            {
+                continue;
+            }
+            let out_of = p == "of" && s.word(j.wrapping_sub(1)) == "out" || p == "beyond";
+            let under = matches!(p, "under" | "in" | "into");
+            if !(out_of || under) {
+                return None;
+            }
+            let start = if p == "of" { j - 1 } else { j };
+            return Some(Found {
+                pos: i,
+                trigger: possess,
+                start,
+                out_of,
+                pron_possessor: pron,
+            });
+        }
+        None
+    }
+
+    /// Whether the control word is not a report of fact.
+    fn filtered(&self, s: &Sentence, f: &Found) -> bool {
+        let c = &self.cues;
+        // Irrealis cues anywhere before it in the sentence, unless a contrast
+        // or a new clause ("but", "لكن", ";") separates them.
+        let mut blocked = false;
+        for i in (s.a..f.start).rev() {
+            let w = s.bare(i);
+            if matches!(w, ";" | "but" | "however" | "لكن" | "ولكن") {
+                blocked = true;
+            }
+            if !blocked && s.is(i, &c.irrealis) {
+                return true;
+            }
+        }
+        // "to seize" (infinitive) unless achieved ("managed to seize").
+        if s.word(f.start.wrapping_sub(1)) == "to"
+            && !matches!(
+                s.word(f.start.wrapping_sub(2)),
+                "managed" | "able" | "succeeded" | "moved"
+            )
+        {
+            return true;
+        }
+        if f.trigger.frame == Frame::FellTo || f.out_of {
+            return false;
+        }
+        // Negation right before it.
+        let lo = f.start.saturating_sub(3).max(s.a);
+        for i in lo..f.start {
+            let w = s.bare(i);
+            if matches!(w, "ما" | "لا") {
+                let n = s.word(i + 1);
+                if i + 1 == f.start
+                    && !matches!(n, "يزال" | "تزال" | "زال" | "زالت" | "يزالون" | "سيما")
+                {
+                    return true;
+                }
+                continue;
+            }
+            if w == "no" && s.word(i + 1) == "longer" {
+                continue;
+            }
+            if s.is(i, &c.negation) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// The roles of one control word → raw claims.
+    fn roles(&self, s: &Sentence, f: &Found, scope_end: usize) -> Vec<Raw> {
+        let mut out = Vec::new();
+        let w = f.trigger.weight;
+        match f.trigger.frame {
+            Frame::Possess | Frame::FellTo => {
+                let possessor = if f.pron_possessor {
+                    self.actor_before(s, f.start)
+                } else {
+                    self.actor_after(s, f.pos + 1, true)
+                        .or_else(|| self.actor_between(s, f.start, f.pos))
+                };
+                let Some(actor) = possessor else { return out };
+                let no_longer =
+                    (f.start.saturating_sub(3).max(s.a)..f.start).any(|i| s.word(i) == "longer");
+                let kind = if f.out_of || no_longer {
+                    ClaimKind::Loss
+                } else if f.trigger.frame == Frame::FellTo {
+                    ClaimKind::Gain
+                } else {
+                    self.possession_kind(s, f.start)
+                };
+                for fac in self.facilities_around(s, f.start, f.pos + 1, scope_end) {
+                    out.push(Raw {
+                        facility: fac,
+                        actor,
+                        kind,
+                        confidence: w,
+                    });
+                }
+            }
+            Frame::Gain | Frame::Loss | Frame::Holds | Frame::Expel => {
+                let english = !is_arabic(s.word(f.pos));
+                let passive = english
+                    && !f.trigger.masdar
+                    && (f.pos.saturating_sub(2).max(s.a)..f.pos).any(|i| {
+                        matches!(
+                            s.word(i),
+                            "was" | "were" | "been" | "being" | "is" | "are" | "be"
+                        )
+                    });
+                let by_actor = self.by_actor(s, f.pos + 1, scope_end);
+                let arabic_expel = !english && f.trigger.frame == Frame::Expel;
+                let (agent, patient_before) = if arabic_expel {
+                    // "طرد" is both the verb and its noun: two actors after it
+                    // are agent then patient ("طرد الجيش عناصر X"); one actor
+                    // after it is the patient when an agent precedes ("تمكن
+                    // الجيش من طرد X").
+                    let after: Vec<usize> = self
+                        .slots_after(s, f.pos + 1, scope_end)
+                        .into_iter()
+                        .filter(|(_, sl)| *sl == Slot::Plain)
+                        .filter_map(|(m, _)| Sentence::actor(m))
+                        .collect();
+                    match (after.as_slice(), self.actor_before(s, f.pos)) {
+                        ([a, p, ..], _) => (Some(*a), Some(*p)),
+                        ([p], Some(b)) => (Some(b), Some(*p)),
+                        ([a], None) => (Some(*a), None),
+                        ([], b) => (b, None),
+                    }
+                } else if passive {
+                    let before = self.actor_before(s, f.pos);
+                    match f.trigger.frame {
+                        Frame::Expel => (by_actor, before),
+                        _ => (by_actor, None),
+                    }
+                } else {
+                    (self.subject(s, f).or(by_actor), None)
+                };
+                let (facs, conf) = self.objects(s, f, scope_end);
+                if facs.is_empty() {
+                    return out;
+                }
+                let conf = conf * w;
+                let kind = match f.trigger.frame {
+                    Frame::Gain | Frame::Expel => ClaimKind::Gain,
+                    Frame::Loss => ClaimKind::Loss,
+                    _ => ClaimKind::Holds,
+                };
+                let mut parties: Vec<(usize, ClaimKind)> = Vec::new();
+                if let Some(a) = agent {
+                    parties.push((a, kind));
+                }
+                if let Some(p) = patient_before {
+                    parties.push((p, ClaimKind::Loss));
+                }
+                for (m, slot) in self.slots_after(s, f.pos + 1, scope_end) {
+                    let Some(a) = Sentence::actor(m) else {
+                        continue;
+                    };
+                    if Some(a) == agent {
+                        continue;
+                    }
+                    match (f.trigger.frame, slot) {
+                        (Frame::Gain | Frame::Expel, Slot::From) => {
+                            parties.push((a, ClaimKind::Loss))
+                        }
+                        (Frame::Loss, Slot::To) => parties.push((a, ClaimKind::Gain)),
+                        (Frame::Expel, Slot::Plain)
+                            if !passive && !parties.iter().any(|p| p.1 == ClaimKind::Loss) =>
+                        {
+                            parties.push((a, ClaimKind::Loss))
+                        }
+                        _ => {}
+                    }
+                }
+                for fac in facs {
+                    for &(a, k) in &parties {
+                        out.push(Raw {
+                            facility: fac,
+                            actor: a,
+                            kind: k,
+                            confidence: conf,
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Holds, unless a change word ("fell", "now", "بات", "سقط") comes
+    /// before the possession phrase; "still"/"لا يزال" keeps it holds.
+    fn possession_kind(&self, s: &Sentence, start: usize) -> ClaimKind {
+        let lo = start.saturating_sub(7).max(s.a);
+        let mut kind = ClaimKind::Holds;
+        for i in lo..start {
+            let w = s.bare(i);
+            if HOLD_CUES.contains(&w) || HOLD_CUES.contains(&s.word(i)) || w.starts_with("خاضع")
+            {
+                return ClaimKind::Holds;
+            }
+            if s.is(i, &self.cues.change) {
+                kind = ClaimKind::Gain;
+            }
+        }
+        kind
+    }
+
+    /// The subject of a verb or verbal noun.
+    fn subject(&self, s: &Sentence, f: &Found) -> Option<usize> {
+        let w = s.word(f.pos);
+        if is_arabic(w) {
+            // Verb-first order and the agent of a verbal noun follow it
+            // ("انسحبت قسد", "انسحاب قسد"); the patient of "طرد" follows too.
+            if !(f.trigger.masdar && f.trigger.frame == Frame::Expel) {
+                if let Some(a) = self.actor_after(s, f.pos + 1, false) {
+                    return Some(a);
+                }
+            }
+            return self.actor_before(s, f.pos);
+        }
+        if f.trigger.masdar {
+            if let Some(a) = self.actor_before(s, f.pos) {
+                return Some(a);
+            }
+        }
+        self.actor_before(s, f.pos)
+    }
+
+    /// The actor mentioned right after token `from`, past filler words
+    /// ("وحدات من الجيش", "fighters of"). With `of_ok`, English "of" and "to"
+    /// may precede it ("in the hands of X", "fell to X").
+    fn actor_after(&self, s: &Sentence, from: usize, of_ok: bool) -> Option<usize> {
+        let mut i = from;
+        while i < s.b && i < from + 5 {
+            if let Some(m) = s.mention_at(i) {
+                let ok_prefix = m.prefix.is_empty()
+                    || m.prefix == "و"
+                    || (of_ok && (m.prefix == "ل" || m.prefix == "ب"));
+                return Sentence::actor(m).filter(|_| ok_prefix);
+            }
+            let w = s.word(i);
+            if !(self.cues.filler.contains(w)
+                || (of_ok && matches!(w, "to" | "of" | "the" | "by" | "into")))
+            {
+                return None;
+            }
+            i += 1;
+        }
+        None
+    }
+
+    /// An actor between a preposition and a possession noun ("under SDF control").
+    fn actor_between(&self, s: &Sentence, a: usize, b: usize) -> Option<usize> {
+        s.mentions
+            .iter()
+            .filter(|m| m.tokens.start > a && m.tokens.end <= b)
+            .find_map(Sentence::actor)
+    }
+
+    /// The nearest actor mentioned before token `pos`, skipping actors in a
+    /// "from"/"to"/"near" slot and Arabic ones with ل/ب attached.
+    fn actor_before(&self, s: &Sentence, pos: usize) -> Option<usize> {
+        s.mentions
+            .iter()
+            .rev()
+            .filter(|m| m.tokens.end <= pos)
+            .find_map(|m| {
+                let prev = s.word(m.tokens.start.wrapping_sub(1));
+                let prev2 = s.word(m.tokens.start.wrapping_sub(2));
+                let slot = matches!(
+                    prev,
+                    "from"
+                        | "to"
+                        | "against"
+                        | "near"
+                        | "than"
+                        | "between"
+                        | "الي"
+                        | "لصالح"
+                        | "ضد"
+                ) || (prev == "the"
+                    && matches!(prev2, "from" | "to" | "against" | "between"))
+                    || m.prefix.ends_with('ل')
+                    || m.prefix.ends_with('ب');
+                if slot {
+                    None
+                } else {
+                    Sentence::actor(m)
+                }
+            })
+    }
+
+    /// The actor of a passive "by X" right after the verb.
+    fn by_actor(&self, s: &Sentence, from: usize, end: usize) -> Option<usize> {
+        (from..end.min(from + 4))
+            .find(|&i| s.word(i) == "by")
+            .and_then(|i| self.actor_after(s, i + 1, true))
+    }
+
+    /// Actor mentions after `from` (up to `end`) and the slot each is in.
+    fn slots_after<'s>(
+        &self,
+        s: &'s Sentence,
+        from: usize,
+        end: usize,
+    ) -> Vec<(&'s Mention, Slot)> {
+        let mut out = Vec::new();
+        for m in s
+            .mentions
+            .iter()
+            .filter(|m| m.tokens.start >= from && m.tokens.start < end)
+        {
+            if Sentence::actor(m).is_none() {
+                continue;
+            }
+            let mut j = m.tokens.start;
+            let mut slot = Slot::Plain;
+            if m.prefix.ends_with('ل') {
+                slot = Slot::To;
+            }
+            while slot == Slot::Plain && j > from {
+                j -= 1;
+                let w = s.bare(j);
+                match w {
+                    "from" | "من"
+                        if !(j > s.a
+                            && matches!(
+                                s.bare(j - 1),
+                                "وحدات" | "عناصر" | "قوات" | "مقاتلين" | "جنود"
+                            )) =>
+                    {
+                        slot = Slot::From
+                    }
+                    "to" | "الي" | "لصالح" | "لمصلحه" => slot = Slot::To,
+                    _ if self.cues.filler.contains(w) && w != "من" => continue,
+                    _ => break,
+                }
+            }
+            out.push((m, slot));
+        }
+        out
+    }
+
+    /// Object facilities of an active control word, and how sure we are.
+    fn objects(&self, s: &Sentence, f: &Found, scope_end: usize) -> (Vec<usize>, f32) {
+        let after: Vec<usize> = self.facilities_in(s, f.pos + 1, scope_end);
+        if !after.is_empty() {
+            return (after, 1.0);
+        }
+        let pron = f.trigger.pron_obj
+            || (f.pos + 1..(f.pos + 4).min(scope_end))
+                .any(|i| OBJ_PRONOUNS.contains(&s.word(i)) || self.is_anaphor(s, i))
+            || f.trigger.masdar;
+        let before = self.facilities_around(s, f.pos, f.pos, f.pos);
+        if pron {
+            (before, 0.95)
+        } else {
+            (before, 0.7)
+        }
+    }
+
+    /// "the city", "المدينة": a kind word standing for a facility named before.
+    fn is_anaphor(&self, s: &Sentence, i: usize) -> bool {
+        let w = s.word(i);
+        let bare = if is_arabic(w) {
+            w.strip_prefix("ال")
+        } else {
+            (s.word(i.wrapping_sub(1)) == "the").then_some(w)
+        };
+        let Some(bare) = bare else { return false };
+        (0..self.watchlist.facilities.len()).any(|f| self.names.heads(f).contains(bare))
+    }
+
+    /// Facility mentions in `from..to` that are not mere reference points.
+    fn facilities_in(&self, s: &Sentence, from: usize, to: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        for m in s
+            .mentions
+            .iter()
+            .filter(|m| m.tokens.start >= from && m.tokens.start < to)
+        {
+            if let Entity::Facility(fi) = m.entity {
+                if !self.vicinity(s, m) && !out.contains(&fi) {
+                    out.push(fi);
+                }
+            }
+        }
+        out
+    }
+
+    /// The facility a possession phrase or pronoun is about: the nearest one
+    /// before `start` (with the list it ends), else the first after `after`.
+    fn facilities_around(
+        &self,
+        s: &Sentence,
+        start: usize,
+        after: usize,
+        end: usize,
+    ) -> Vec<usize> {
+        let before: Vec<&Mention> = s
+            .mentions
+            .iter()
+            .filter(|m| {
+                m.tokens.end <= start
+                    && matches!(m.entity, Entity::Facility(_))
+                    && !self.vicinity(s, m)
+            })
+            .collect();
+        if let Some(last) = before.last() {
+            let mut out = vec![last];
+            // Extend back over a coordinated list ("X, Y and Z fields").
+            for m in before.iter().rev().skip(1) {
+                let gap = m.tokens.end..out[out.len() - 1].tokens.start;
+                let joined = gap
+                    .clone()
+                    .all(|i| matches!(s.word(i), "," | "and" | "or" | "the"))
+                    && (!gap.is_empty() || out[out.len() - 1].prefix.starts_with('و'));
+                if !joined {
+                    break;
+                }
+                out.push(m);
+            }
+            let mut ids: Vec<usize> = out
+                .iter()
+                .filter_map(|m| {
+                    if let Entity::Facility(f) = m.entity {
+                        Some(f)
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            ids.dedup();
+            return ids;
+        }
+        if end > after {
+            return self
+                .facilities_in(s, after, end)
+                .into_iter()
+                .take(1)
+                .collect();
+        }
         Vec::new()
     }
+
+    /// "near X", "on the outskirts of X", "قرب X", "في محيط X", "ريف X".
+    fn vicinity(&self, s: &Sentence, m: &Mention) -> bool {
+        let mut i = m.tokens.start;
+        for _ in 0..3 {
+            if i <= s.a {
+                return false;
+            }
+            i -= 1;
+            let w = s.word(i);
+            if matches!(
+                w,
+                "of" | "the"
+                    | "to"
+                    | "from"
+                    | "في"
+                    | "من"
+                    | "الي"
+                    | "علي"
+                    | "a"
+                    | "km"
+                    | "miles"
+                    | "kilometres"
+                    | "kilometers"
+            ) || w.chars().all(|c| c.is_ascii_digit())
+            {
+                continue;
+            }
+            return proclitic_stems(w).any(|(_, st)| self.cues.vicinity.contains(st))
+                || self.cues.vicinity.contains(w);
+        }
+        false
+    }
+
+    /// Who the sentence attributes the report to: "قالت X إن", "according
+    /// to X,", "X said", "وبحسب X،".
+    fn attribution(&self, s: &Sentence, text: &str) -> Option<String> {
+        let span = |from: usize, to: usize| -> Option<String> {
+            if from >= to || to - from > 8 {
+                return None;
+            }
+            let r = s.norm.tokens[from].orig.start..s.norm.tokens[to - 1].orig.end;
+            Some(text[r].to_string())
+        };
+        // "according to X," anywhere.
+        for i in s.a..s.b {
+            if s.word(i) == "according" && s.word(i + 1) == "to" {
+                let end = (i + 2..s.b)
+                    .find(|&j| s.word(j) == ",")
+                    .unwrap_or((i + 6).min(s.b));
+                return span(i + 2, end);
+            }
+        }
+        let first = s.bare(s.a);
+        if is_arabic(first) && self.cues.say.contains(first) {
+            let end = (s.a + 1..s.b)
+                .find(|&j| matches!(s.bare(j), "ان" | "بان" | "انه" | "انها" | "," | ":"))
+                .unwrap_or(s.a + 1);
+            return span(s.a + 1, end);
+        }
+        // Arabic with a proclitic ب: "وبحسب".
+        if is_arabic(first)
+            && first
+                .strip_prefix('ب')
+                .is_some_and(|w| self.cues.say.contains(w))
+        {
+            let end = (s.a + 1..s.b)
+                .find(|&j| s.word(j) == ",")
+                .unwrap_or(s.a + 1);
+            return span(s.a + 1, end);
+        }
+        // "X said (that) ..." at the start, or "..., X said." at the end.
+        if let Some(k) = (s.a + 1..(s.a + 7).min(s.b))
+            .find(|&j| self.cues.say.contains(s.word(j)) && !is_arabic(s.word(j)))
+        {
+            return span(s.a, k);
+        }
+        if let Some(c) = (s.a..s.b).rev().find(|&j| s.word(j) == ",") {
+            let last = if s.word(s.b - 1) == "." { s.b - 1 } else { s.b };
+            if last > c + 1 && self.cues.say.contains(s.word(last - 1)) {
+                return span(c + 1, last - 1);
+            }
+        }
+        None
+    }
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Plain,
+    From,
+    To,
+}
+
+#[cfg(test)]
+mod tests;

@@ -87,6 +87,32 @@ fn abbreviation_before(chars: &[(usize, char)], i: usize) -> bool {
         })
 }
 
+/// Splits the sentence at `range` of `text` into clauses: at semicolons,
+/// colons and commas (Latin and Arabic ، ؛). A comma between digits
+/// ("1,200") does not split. Ranges are byte ranges into `text`, trimmed.
+pub fn clauses(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let Some(s) = text.get(range.clone()) else {
+        return out;
+    };
+    let mut start = range.start;
+    let mut prev: Option<char> = None;
+    let mut it = s.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        let next = it.peek().map(|&(_, n)| n);
+        let digits =
+            matches!((prev, next), (Some(p), Some(n)) if p.is_ascii_digit() && n.is_ascii_digit());
+        if matches!(c, ';' | '؛' | ':' | ',' | '،') && !digits {
+            let end = range.start + i + c.len_utf8();
+            push_trimmed(text, start..end, &mut out);
+            start = end;
+        }
+        prev = Some(c);
+    }
+    push_trimmed(text, start..range.end, &mut out);
+    out
+}
+
 fn push_trimmed(text: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
     let s = &text[r.clone()];
     let lead = s.len() - s.trim_start().len();
@@ -110,6 +136,25 @@ mod tests {
         assert_eq!(
             split("قال كذا. ثم ماذا؟ انتهى"),
             vec!["قال كذا.", "ثم ماذا؟", "انتهى"]
+        );
+    }
+
+    #[test]
+    fn arabic_double_stop_and_headline() {
+        assert_eq!(
+            split("قسد تعلن خروج السجن عن سيطرتها.. ودمشق تحذر"),
+            vec!["قسد تعلن خروج السجن عن سيطرتها..", "ودمشق تحذر"]
+        );
+        assert_eq!(split("عنوان بلا نقطة\r\nنص."), vec!["عنوان بلا نقطة", "نص."]);
+    }
+
+    #[test]
+    fn clause_split() {
+        let t = "وبحسب مصادر، سيطر الجيش؛ ثم انسحب: 1,200 جندي";
+        let c: Vec<&str> = clauses(t, 0..t.len()).into_iter().map(|r| &t[r]).collect();
+        assert_eq!(
+            c,
+            vec!["وبحسب مصادر،", "سيطر الجيش؛", "ثم انسحب:", "1,200 جندي"]
         );
     }
 
