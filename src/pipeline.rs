@@ -486,11 +486,26 @@ pub async fn visit_article(ctx: &Context, a: &ArticleRow) -> Result<VisitOutcome
             &ctx.cfg.webhooks,
         ));
     }
+    // The headline goes first; of an edited headline, only its new sentences.
     let mut new_sentences: Vec<String> = Vec::new();
-    if latest.is_none() || title_changed.is_some() {
-        if let Some(t) = &page.title {
-            new_sentences.push(t.clone());
-        }
+    if let Some(t) = &page.title {
+        let old_keys: Vec<String> = match (&latest, &title_changed) {
+            (None, _) => Vec::new(),
+            (Some(_), Some(old)) => diff::body_sentences(old)
+                .into_iter()
+                .map(compare_key)
+                .collect(),
+            (Some(_), None) => diff::body_sentences(t)
+                .into_iter()
+                .map(compare_key)
+                .collect(),
+        };
+        new_sentences.extend(
+            diff::body_sentences(t)
+                .into_iter()
+                .filter(|s| !old_keys.contains(&compare_key(s)))
+                .map(str::to_string),
+        );
     }
     new_sentences.extend(change.added.iter().cloned());
 

@@ -104,6 +104,13 @@ pub enum Command {
         #[command(flatten)]
         config: ConfigArg,
     },
+    /// Control claims for JSON lines `{"id","text","lang"?}` (stdin when FILE is absent).
+    Claims {
+        /// Watchlist file ([[actor]] and [[facility]] tables).
+        #[arg(long)]
+        watchlist: PathBuf,
+        file: Option<PathBuf>,
+    },
     /// Offline end-to-end run on a bundled scenario, printing the alerts.
     Demo {
         /// Pause between passes, in milliseconds.
@@ -177,6 +184,7 @@ pub fn run(cli: Cli) -> i32 {
             json,
         } => with_config(&config, |cfg| ops::outbox(&cfg, action, dead, json)),
         Command::Backup { path, config } => with_config(&config, |cfg| ops::backup(&cfg, &path)),
+        Command::Claims { watchlist, file } => claims(&watchlist, file.as_deref()),
         Command::Demo { pause_ms } => match runtime()
             .and_then(|rt| rt.block_on(demo::run(std::time::Duration::from_millis(pause_ms))))
         {
@@ -206,6 +214,40 @@ fn with_config(arg: &ConfigArg, f: impl FnOnce(Config) -> Result<i32>) -> i32 {
         Err(e) => {
             eprintln!("error: {e:#}");
             exit::STORAGE
+        }
+    }
+}
+
+fn claims(watchlist: &Path, file: Option<&Path>) -> i32 {
+    let wl = match crate::detect::Watchlist::load(watchlist) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("{e}");
+            return exit::CONFIG;
+        }
+    };
+    let detector = crate::detect::Detector::new(wl);
+    let stdout = std::io::stdout();
+    let out = std::io::BufWriter::new(stdout.lock());
+    let result = match file {
+        Some(p) => match std::fs::File::open(p) {
+            Ok(f) => crate::detect::jsonl::run(std::io::BufReader::new(f), out, &detector),
+            Err(e) => {
+                eprintln!("{}: {e}", p.display());
+                return exit::INPUT;
+            }
+        },
+        None => crate::detect::jsonl::run(std::io::stdin().lock(), out, &detector),
+    };
+    match result {
+        Ok(_) => exit::OK,
+        Err(e) => {
+            eprintln!(
+                "{}: {e}",
+                file.map(|p| p.display().to_string())
+                    .unwrap_or_else(|| "stdin".into())
+            );
+            exit::INPUT
         }
     }
 }
