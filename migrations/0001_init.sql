@@ -41,6 +41,13 @@ CREATE TABLE articles (
 CREATE INDEX articles_due ON articles(next_visit_at) WHERE next_visit_at IS NOT NULL;
 CREATE INDEX articles_pending ON articles(fetch_pending) WHERE fetch_pending = 1;
 
+-- Other URLs of an article: <link rel="canonical"> targets and the URLs
+-- of duplicates merged into it. An entry linking to any of them is the article.
+CREATE TABLE article_urls (
+    url        TEXT PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id)
+) WITHOUT ROWID;
+
 -- Feed entries as last seen, to tell new and changed entries from old ones.
 CREATE TABLE entries (
     feed_id       INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
@@ -93,7 +100,8 @@ CREATE TABLE facility_state (
     sentence    TEXT,
     article_url TEXT,
     version_id  INTEGER REFERENCES versions(id),
-    sources     INTEGER NOT NULL DEFAULT 1   -- reports supporting the current state
+    sources     INTEGER NOT NULL DEFAULT 1,  -- reports supporting the current state
+    previous    TEXT                         -- controller before the last change
 );
 
 CREATE TABLE events (

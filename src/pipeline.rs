@@ -70,10 +70,19 @@ pub struct FeedOutcome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VisitOutcome {
     Unchanged,
-    NewVersion { number: i64, events: usize },
-    Reverted { to: i64 },
+    NewVersion {
+        number: i64,
+        events: usize,
+    },
+    Reverted {
+        to: i64,
+    },
     Suspect,
     Failed,
+    /// The page named another article as its canonical page: merged into it.
+    Merged {
+        into: i64,
+    },
 }
 
 /// Totals of a pass (`marsad once`).
@@ -305,6 +314,26 @@ fn error_revisit(errors: i64, now: i64) -> Option<i64> {
     Some(now + (60_000i64 << errors.clamp(0, 8)).min(6 * 3_600_000))
 }
 
+/// The canonical URL a page declares, if it is believable: same host (give
+/// or take `www.`), and not the site's front page (some sites point every
+/// article's canonical link at the home page).
+fn accept_canonical(article_url: &str, declared: &str) -> Option<String> {
+    let base = Url::parse(article_url).ok()?;
+    let c = crate::feed::canon::canonicalize(&base.join(declared.trim()).ok()?);
+    let host = |u: &Url| {
+        u.host_str()
+            .map(|h| h.trim_start_matches("www.").to_ascii_lowercase())
+    };
+    if host(&c) != host(&base)
+        || c.path().trim_matches('/').is_empty()
+        || !matches!(c.scheme(), "http" | "https")
+    {
+        return None;
+    }
+    let c = c.to_string();
+    (c != article_url).then_some(c)
+}
+
 /// A page fetched and extracted.
 struct Page {
     article: Article,
@@ -366,6 +395,20 @@ pub async fn visit_article(ctx: &Context, a: &ArticleRow) -> Result<VisitOutcome
             return Ok(VisitOutcome::Failed);
         }
     };
+    // One article, one history: a page whose <link rel="canonical"> names an
+    // article we already track is that article.
+    if let Some(c) = page
+        .article
+        .canonical_url
+        .as_deref()
+        .and_then(|c| accept_canonical(&a.url, c))
+    {
+        let survivor = ctx.store.merge_canonical(a.id, &c)?;
+        if survivor != a.id {
+            tracing::info!(article = %a.url, canonical = %c, "duplicate of a tracked article: merged");
+            return Ok(VisitOutcome::Merged { into: survivor });
+        }
+    }
     let latest = ctx.store.latest_version(a.id)?;
 
     // A page that lost most of its text (or all of it) may be a partial load:
@@ -423,7 +466,13 @@ pub async fn visit_article(ctx: &Context, a: &ArticleRow) -> Result<VisitOutcome
     if let Some(old) = ctx.store.version_with_hash(a.id, &page.hash)? {
         let from = live.as_ref().map(|l| l.number).unwrap_or(0);
         let mut evs = Vec::new();
-        if ctx.cfg.versions.alert_on_revert {
+        // One alert per distinct content: every version after the first was
+        // announced by its article.updated, so only the first return to
+        // version 1 is news (an A/B flip-flop alerts once per content).
+        if ctx.cfg.versions.alert_on_revert
+            && old.number == 1
+            && !ctx.store.reverted_before(a.id, 1)?
+        {
             let aref = article_ref(a, page.title.clone());
             evs.push(events::envelope(
                 "article.reverted",
@@ -567,6 +616,15 @@ fn compress(raw: &[u8]) -> Option<Vec<u8>> {
 /// What the claims of one version do: rows to store and events to raise.
 type ControlOutcome = (Vec<ClaimRow>, Vec<StateUpdate>, Vec<NewEvent>);
 
+/// A facility's state as the claims of one version see it.
+#[derive(Debug, Clone, Default)]
+struct Known {
+    controller: Option<String>,
+    /// Who held it before the last change: when it is now unknown, a new
+    /// report that this actor lost it repeats the last change.
+    previous: Option<String>,
+}
+
 /// Claims of the new sentences → state steps → stored claims, state updates and events.
 fn control(
     ctx: &Context,
@@ -584,29 +642,83 @@ fn control(
     }
     let wl = ctx.detector.watchlist();
     // Current controllers: stored state, else the watchlist's initial one.
-    let mut current: HashMap<String, Option<String>> = HashMap::new();
+    let mut known: HashMap<String, Known> = HashMap::new();
     for f in &wl.facilities {
-        current.insert(f.id.clone(), f.controller.clone());
+        known.insert(
+            f.id.clone(),
+            Known {
+                controller: f.controller.clone(),
+                previous: None,
+            },
+        );
     }
     for s in ctx.store.facility_states()? {
-        current.insert(s.facility.clone(), s.controller.clone());
+        known.insert(
+            s.facility.clone(),
+            Known {
+                controller: s.controller.clone(),
+                previous: s.previous.clone(),
+            },
+        );
     }
+    let record = |claims_out: &mut Vec<ClaimRow>, c: &crate::model::Claim, effect: &str| {
+        claims_out.push(ClaimRow {
+            facility: c.facility.clone(),
+            actor: c.actor.clone(),
+            kind: c.kind.as_str().to_string(),
+            sentence: c.evidence.sentence.clone(),
+            confidence: c.confidence,
+            attribution: c.attribution.clone(),
+            effect: effect.to_string(),
+        })
+    };
     for sentence in sentences {
-        let claims = ctx.detector.detect(sentence, lang.as_deref());
+        let mut claims = ctx.detector.detect(sentence, lang.as_deref());
+        // "X lost F" again, while F is unknown since X lost it: a repeat, not a new change.
+        let repeats = |c: &crate::model::Claim, all: &[crate::model::Claim]| {
+            let k = known.get(&c.facility).cloned().unwrap_or_default();
+            c.kind == crate::model::ClaimKind::Loss
+                && k.controller.is_none()
+                && k.previous.as_deref() == Some(c.actor.as_str())
+                && all
+                    .iter()
+                    .filter(|o| o.facility == c.facility)
+                    .all(|o| o.kind == crate::model::ClaimKind::Loss)
+        };
+        let all = claims.clone();
+        claims.retain(|c| {
+            if repeats(c, &all) {
+                record(&mut claims_out, c, "corroborated");
+                states.push(StateUpdate {
+                    facility: c.facility.clone(),
+                    controller: None,
+                    sentence: c.evidence.sentence.clone(),
+                    article_url: aref.url.clone(),
+                    previous: Some(c.actor.clone()),
+                    corroboration: true,
+                });
+                false
+            } else {
+                true
+            }
+        });
         if claims.is_empty() {
             continue;
         }
-        let snapshot = current.clone();
+        let snapshot: HashMap<String, Option<String>> = known
+            .iter()
+            .map(|(k, v)| (k.clone(), v.controller.clone()))
+            .collect();
         let lookup = move |f: &str| snapshot.get(f).cloned().flatten();
-        let steps = state::apply_sentence(&lookup, &claims);
-        for step in &steps {
+        for step in state::apply_sentence(&lookup, &claims) {
+            let key = format!("facility:{}", step.facility);
             let (effect, event) = match &step.effect {
                 Effect::Changed { from, to } => (
                     "changed",
                     Some(events::envelope(
                         "control.changed",
                         now,
-                        format!("facility:{}", step.facility),
+                        key,
                         events::control_changed(
                             wl,
                             &step.claim,
@@ -623,7 +735,7 @@ fn control(
                     Some(events::envelope(
                         "control.disputed",
                         now,
-                        format!("facility:{}", step.facility),
+                        key,
                         events::control_disputed(wl, &step.claim, cur, aref, version),
                         &ctx.cfg.webhooks,
                     )),
@@ -632,24 +744,41 @@ fn control(
                 Effect::SetSilently { .. } => ("set", None),
             };
             for c in claims.iter().filter(|c| c.facility == step.facility) {
-                claims_out.push(ClaimRow {
-                    facility: c.facility.clone(),
-                    actor: c.actor.clone(),
-                    kind: c.kind.as_str().to_string(),
-                    sentence: c.evidence.sentence.clone(),
-                    confidence: c.confidence,
-                    attribution: c.attribution.clone(),
-                    effect: effect.to_string(),
-                });
+                record(&mut claims_out, c, effect);
             }
+            let before = known.get(&step.facility).and_then(|k| k.controller.clone());
             match &step.effect {
-                Effect::Changed { .. } | Effect::SetSilently { .. } => {
-                    current.insert(step.facility.clone(), step.controller.clone());
+                Effect::Changed { from, .. } => {
+                    known.insert(
+                        step.facility.clone(),
+                        Known {
+                            controller: step.controller.clone(),
+                            previous: from.clone(),
+                        },
+                    );
                     states.push(StateUpdate {
                         facility: step.facility.clone(),
                         controller: step.controller.clone(),
                         sentence: step.claim.evidence.sentence.clone(),
                         article_url: aref.url.clone(),
+                        previous: from.clone(),
+                        corroboration: false,
+                    });
+                }
+                Effect::SetSilently { .. } => {
+                    known.insert(
+                        step.facility.clone(),
+                        Known {
+                            controller: step.controller.clone(),
+                            previous: before.clone(),
+                        },
+                    );
+                    states.push(StateUpdate {
+                        facility: step.facility.clone(),
+                        controller: step.controller.clone(),
+                        sentence: step.claim.evidence.sentence.clone(),
+                        article_url: aref.url.clone(),
+                        previous: before,
                         corroboration: false,
                     });
                 }
@@ -658,6 +787,7 @@ fn control(
                     controller: step.controller.clone(),
                     sentence: step.claim.evidence.sentence.clone(),
                     article_url: aref.url.clone(),
+                    previous: None,
                     corroboration: true,
                 }),
                 Effect::Disputed { .. } => {}

@@ -120,6 +120,8 @@ pub struct StateUpdate {
     pub controller: Option<String>,
     pub sentence: String,
     pub article_url: String,
+    /// Controller before this change.
+    pub previous: Option<String>,
     /// Only count another source for the current state.
     pub corroboration: bool,
 }
@@ -148,9 +150,11 @@ impl Store {
             )
             .optional()?;
         let by_url: Option<i64> = tx
-            .query_row("SELECT id FROM articles WHERE url = ?1", [url], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT id FROM articles WHERE url = ?1 UNION ALL SELECT article_id FROM article_urls WHERE url = ?1 LIMIT 1",
+                [url],
+                |r| r.get(0),
+            )
             .optional()?;
         let out = match (known, by_url) {
             (Some((Some(aid), fp)), _) => {
@@ -211,15 +215,64 @@ impl Store {
             .optional()?)
     }
 
+    /// The article with this canonical URL (or known under it as an alias).
     pub fn article_by_url(&self, url: &str) -> Result<Option<ArticleRow>> {
-        Ok(self
-            .conn()
+        let sql = format!("SELECT {COLS} FROM {FROM} WHERE a.url = ?1 OR a.id = (SELECT article_id FROM article_urls WHERE url = ?1) LIMIT 1");
+        Ok(self.conn().query_row(&sql, [url], row).optional()?)
+    }
+
+    /// The page says its canonical URL is `canonical`. If another article
+    /// already has it, `article_id` is a duplicate: its URL becomes an alias
+    /// of that article and its entries move there (returns the surviving
+    /// article). Otherwise `canonical` becomes an alias of `article_id`.
+    pub fn merge_canonical(&self, article_id: i64, canonical: &str) -> Result<i64> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let other: Option<i64> = tx
             .query_row(
-                &format!("SELECT {COLS} FROM {FROM} WHERE a.url = ?1"),
-                [url],
-                row,
+                "SELECT id FROM articles WHERE url = ?1 AND id != ?2
+                 UNION ALL SELECT article_id FROM article_urls WHERE url = ?1 AND article_id != ?2 LIMIT 1",
+                params![canonical, article_id],
+                |r| r.get(0),
             )
-            .optional()?)
+            .optional()?;
+        let survivor = match other {
+            Some(keep) => {
+                let versions: i64 = tx.query_row(
+                    "SELECT COUNT(*) FROM versions WHERE article_id = ?1",
+                    [article_id],
+                    |r| r.get(0),
+                )?;
+                tx.execute("INSERT OR REPLACE INTO article_urls (url, article_id) SELECT url, ?2 FROM articles WHERE id = ?1", params![article_id, keep])?;
+                tx.execute(
+                    "UPDATE entries SET article_id = ?2 WHERE article_id = ?1",
+                    params![article_id, keep],
+                )?;
+                tx.execute(
+                    "UPDATE article_urls SET article_id = ?2 WHERE article_id = ?1",
+                    params![article_id, keep],
+                )?;
+                if versions == 0 {
+                    tx.execute("DELETE FROM articles WHERE id = ?1", [article_id])?;
+                } else {
+                    // Keep its history, but stop visiting it: the survivor is visited instead.
+                    tx.execute(
+                        "UPDATE articles SET fetch_pending = 0, next_visit_at = NULL WHERE id = ?1",
+                        [article_id],
+                    )?;
+                }
+                keep
+            }
+            None => {
+                tx.execute(
+                    "INSERT OR IGNORE INTO article_urls (url, article_id) VALUES (?1, ?2)",
+                    params![canonical, article_id],
+                )?;
+                article_id
+            }
+        };
+        tx.commit()?;
+        Ok(survivor)
     }
 
     /// Articles to fetch now: entries new or changed, then revisits that are due.
@@ -321,6 +374,15 @@ impl Store {
         Ok(())
     }
 
+    /// Whether the page already went back to version `to` once.
+    pub fn reverted_before(&self, article_id: i64, to: i64) -> Result<bool> {
+        Ok(self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM reverts WHERE article_id = ?1 AND to_version = ?2)",
+            params![article_id, to],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Records that the page went back to an earlier version; `events` (an
     /// optional `article.reverted`) go out with it.
     #[allow(clippy::too_many_arguments)]
@@ -382,9 +444,9 @@ impl Store {
                 )?;
             } else {
                 tx.execute(
-                    "INSERT INTO facility_state (facility, controller, since, sentence, article_url, version_id, sources) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1)
-                     ON CONFLICT(facility) DO UPDATE SET controller = excluded.controller, since = excluded.since, sentence = excluded.sentence, article_url = excluded.article_url, version_id = excluded.version_id, sources = 1",
-                    params![s.facility, s.controller, v.fetched_at, s.sentence, s.article_url, vid],
+                    "INSERT INTO facility_state (facility, controller, since, sentence, article_url, version_id, sources, previous) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7)
+                     ON CONFLICT(facility) DO UPDATE SET controller = excluded.controller, since = excluded.since, sentence = excluded.sentence, article_url = excluded.article_url, version_id = excluded.version_id, sources = 1, previous = excluded.previous",
+                    params![s.facility, s.controller, v.fetched_at, s.sentence, s.article_url, vid, s.previous],
                 )?;
             }
         }

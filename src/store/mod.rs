@@ -186,7 +186,7 @@ impl Store {
     /// Current controller of every facility with a known state.
     pub fn facility_states(&self) -> Result<Vec<FacilityStateRow>> {
         let conn = self.conn();
-        let mut st = conn.prepare("SELECT facility, controller, since, sentence, article_url, sources FROM facility_state ORDER BY facility")?;
+        let mut st = conn.prepare("SELECT facility, controller, since, sentence, article_url, sources, previous FROM facility_state ORDER BY facility")?;
         let rows = st.query_map([], |r| {
             Ok(FacilityStateRow {
                 facility: r.get(0)?,
@@ -195,6 +195,7 @@ impl Store {
                 sentence: r.get(3)?,
                 article_url: r.get(4)?,
                 sources: r.get(5)?,
+                previous: r.get(6)?,
             })
         })?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
@@ -203,7 +204,7 @@ impl Store {
     pub fn facility_state(&self, facility: &str) -> Result<Option<FacilityStateRow>> {
         let conn = self.conn();
         Ok(conn
-            .query_row("SELECT facility, controller, since, sentence, article_url, sources FROM facility_state WHERE facility = ?1", [facility], |r| Ok(FacilityStateRow { facility: r.get(0)?, controller: r.get(1)?, since: r.get(2)?, sentence: r.get(3)?, article_url: r.get(4)? , sources: r.get(5)? }))
+            .query_row("SELECT facility, controller, since, sentence, article_url, sources, previous FROM facility_state WHERE facility = ?1", [facility], |r| Ok(FacilityStateRow { facility: r.get(0)?, controller: r.get(1)?, since: r.get(2)?, sentence: r.get(3)?, article_url: r.get(4)? , sources: r.get(5)?, previous: r.get(6)? }))
             .optional()?)
     }
 
@@ -259,6 +260,8 @@ pub struct FacilityStateRow {
     pub sentence: Option<String>,
     pub article_url: Option<String>,
     pub sources: i64,
+    /// Controller before the last change (who lost it, when it is now unknown).
+    pub previous: Option<String>,
 }
 
 pub(crate) fn insert_event(

@@ -67,6 +67,8 @@ impl Page {
 #[derive(Default)]
 struct SiteState {
     pages: HashMap<String, Page>,
+    /// Served once each, before `pages`.
+    queued: HashMap<String, std::collections::VecDeque<Page>>,
     hits: Vec<(String, HeaderMap)>,
     not_modified: usize,
 }
@@ -89,12 +91,13 @@ async fn serve_page(
         .unwrap_or_default();
     let mut st = st.lock().unwrap();
     st.hits.push((path.clone(), headers.clone()));
-    let Some(page) = st
-        .pages
-        .get(&path)
-        .or_else(|| st.pages.get(uri.path()))
-        .cloned()
-    else {
+    let queued = st.queued.get_mut(&path).and_then(|q| q.pop_front());
+    let Some(page) = queued.or_else(|| {
+        st.pages
+            .get(&path)
+            .or_else(|| st.pages.get(uri.path()))
+            .cloned()
+    }) else {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     };
     if let (Some(etag), Some(inm)) = (&page.etag, headers.get("if-none-match")) {
@@ -146,6 +149,17 @@ impl Site {
             .unwrap()
             .pages
             .insert(path.to_string(), page);
+    }
+
+    /// Serves `page` for the next request of `path` only.
+    pub fn set_once(&self, path: &str, page: Page) {
+        self.state
+            .lock()
+            .unwrap()
+            .queued
+            .entry(path.to_string())
+            .or_default()
+            .push_back(page);
     }
 
     pub fn remove(&self, path: &str) {
