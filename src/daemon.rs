@@ -1,24 +1,35 @@
 //! The daemon (`marsad run`): scheduler, bounded workers, the dispatcher
-//! loop and graceful shutdown.
+//! loop, reload, sd_notify and the health/metrics endpoint.
 //!
 //! Feeds are polled when due (per-feed interval with jitter, error backoff),
 //! a feed's new and changed articles are visited right after its poll, due
 //! revisits are picked up every tick, and the dispatcher runs whenever new
-//! events were written (and at least every second). On shutdown nothing new
-//! starts; in-flight work gets `grace` to finish — each version is one
-//! transaction, so work cut off is simply redone on the next start.
+//! events were written (and at least every second).
+//!
+//! Reload (SIGHUP): the config and watchlist are read again; if valid, new
+//! work uses them (feeds and webhooks added, removed or changed) while work
+//! in flight finishes with the old ones; if invalid, the errors are logged and
+//! the old config stays. Shutdown: nothing new starts; in-flight work gets
+//! [`GRACE`] to finish — each version is one transaction, so work cut off is
+//! simply redone on the next start.
 
+use crate::notify;
 use crate::pipeline::{self, Context};
 use crate::shutdown::Shutdown;
 use crate::store::StoreError;
 use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
-use tokio::sync::{Notify, Semaphore};
+use std::time::{Duration, Instant};
+use tokio::sync::{watch, Notify, Semaphore};
 use tokio_util::task::TaskTracker;
 
 /// How long in-flight work may take to finish after a stop request.
 pub const GRACE: Duration = Duration::from_secs(10);
+
+/// The scheduler loop counts as stalled after this long without a tick.
+const STALL: Duration = Duration::from_secs(30);
 
 #[derive(Debug, thiserror::Error)]
 pub enum DaemonError {
@@ -28,33 +39,54 @@ pub enum DaemonError {
     Setup(String),
 }
 
+/// How the daemon is driven from outside.
+#[derive(Clone, Default)]
+pub struct Options {
+    /// Where to re-read the config from on reload.
+    pub config_path: Option<PathBuf>,
+    /// Notified on SIGHUP.
+    pub reload: Arc<Notify>,
+}
+
+type InFlight = Arc<Mutex<HashSet<i64>>>;
+
+fn lock(s: &InFlight) -> std::sync::MutexGuard<'_, HashSet<i64>> {
+    s.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 /// Runs until `shutdown` is triggered.
-pub async fn run(ctx: Context, shutdown: Shutdown) -> Result<(), DaemonError> {
+pub async fn run(ctx: Context, shutdown: Shutdown, opts: Options) -> Result<(), DaemonError> {
     ctx.store
         .sync_feeds(&ctx.cfg.feeds, crate::clock::now_ms())?;
-    let dispatcher = ctx.dispatcher().map_err(DaemonError::Setup)?;
+    let (ctx_tx, ctx_rx) = watch::channel(ctx.clone());
     let tracker = TaskTracker::new();
     let wake_dispatcher = Arc::new(Notify::new());
     let sem = Arc::new(Semaphore::new(ctx.cfg.poll.concurrency));
-    let feeds_in_flight: Arc<Mutex<HashSet<i64>>> = Arc::default();
-    let articles_in_flight: Arc<Mutex<HashSet<i64>>> = Arc::default();
-
-    let disp_task = {
-        let shutdown = shutdown.clone();
-        let wake = wake_dispatcher.clone();
-        tokio::spawn(async move {
-            loop {
-                if let Err(e) = dispatcher.deliver_due(crate::clock::now_ms()).await {
-                    tracing::error!(error = %e, "delivery round failed");
-                }
-                tokio::select! {
-                    _ = shutdown.wait() => break,
-                    _ = wake.notified() => {}
-                    _ = tokio::time::sleep(Duration::from_secs(1)) => {}
-                }
-            }
+    let feeds_in_flight: InFlight = Arc::default();
+    let articles_in_flight: InFlight = Arc::default();
+    let started = Instant::now();
+    let heartbeat = Arc::new(AtomicI64::new(0));
+    let alive = {
+        let hb = heartbeat.clone();
+        Arc::new(move || {
+            started.elapsed().as_millis() as i64 - hb.load(Ordering::Relaxed)
+                < STALL.as_millis() as i64
         })
     };
+
+    let disp_task = spawn_dispatcher(ctx_rx.clone(), wake_dispatcher.clone(), shutdown.clone())?;
+    if let Some(h) = &ctx.cfg.http {
+        let health = crate::http::Health {
+            store: ctx.store.clone(),
+            alive: alive.clone(),
+        };
+        crate::http::serve(h.listen, health, shutdown.clone())
+            .await
+            .map_err(|e| DaemonError::Setup(format!("[http] listen {}: {e}", h.listen)))?;
+    }
+    if let Some(every) = notify::watchdog_interval() {
+        spawn_watchdog(every, ctx.store.clone(), alive.clone(), shutdown.clone());
+    }
 
     tracing::info!(
         feeds = ctx.cfg.feeds.len(),
@@ -62,14 +94,14 @@ pub async fn run(ctx: Context, shutdown: Shutdown) -> Result<(), DaemonError> {
         facilities = ctx.cfg.watchlist.facilities.len(),
         "marsad running"
     );
+    notify::send("READY=1");
+    let mut last_status = Instant::now() - Duration::from_secs(60);
     while !shutdown.is_triggered() {
+        heartbeat.store(started.elapsed().as_millis() as i64, Ordering::Relaxed);
+        let ctx = ctx_rx.borrow().clone();
         let now = crate::clock::now_ms();
         for feed in ctx.store.due_feeds(now, 1000)? {
-            if !feeds_in_flight
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .insert(feed.id)
-            {
+            if !lock(&feeds_in_flight).insert(feed.id) {
                 continue;
             }
             let (ctx, sem, wake, flight, aflight, shutdown) = (
@@ -82,69 +114,23 @@ pub async fn run(ctx: Context, shutdown: Shutdown) -> Result<(), DaemonError> {
             );
             tracker.spawn(async move {
                 let permit = sem.clone().acquire_owned().await;
-                let outcome = pipeline::refresh_feed(&ctx, &feed).await;
-                drop(permit);
-                if let Err(e) = &outcome {
+                if let Err(e) = pipeline::refresh_feed(&ctx, &feed).await {
                     tracing::error!(feed = %feed.url, error = %e, "storing feed poll failed");
                 }
+                drop(permit);
                 // Visit this feed's new and changed articles right away.
                 if !shutdown.is_triggered() {
-                    if let Ok(list) =
-                        ctx.store
-                            .articles_to_visit(crate::clock::now_ms(), Some(feed.id), 1000)
-                    {
-                        let mut tasks = tokio::task::JoinSet::new();
-                        for a in list.into_iter().filter(|a| a.fetch_pending) {
-                            if !aflight
-                                .lock()
-                                .unwrap_or_else(|p| p.into_inner())
-                                .insert(a.id)
-                            {
-                                continue;
-                            }
-                            let (ctx, sem, aflight) = (ctx.clone(), sem.clone(), aflight.clone());
-                            tasks.spawn(async move {
-                                let _p = sem.acquire_owned().await;
-                                let r = pipeline::visit_article(&ctx, &a).await;
-                                aflight
-                                    .lock()
-                                    .unwrap_or_else(|p| p.into_inner())
-                                    .remove(&a.id);
-                                r
-                            });
-                        }
-                        while let Some(r) = tasks.join_next().await {
-                            match r {
-                                Ok(Ok(_)) => {}
-                                Ok(Err(e)) => {
-                                    tracing::error!(error = %e, "storing article visit failed")
-                                }
-                                Err(e) => tracing::error!(error = %e, "article task panicked"),
-                            }
-                        }
-                    }
+                    visit_pending(&ctx, feed.id, &sem, &aflight).await;
                 }
                 wake.notify_one();
-                flight
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .remove(&feed.id);
+                lock(&flight).remove(&feed.id);
             });
         }
         for a in ctx.store.articles_to_visit(now, None, 1000)? {
-            if a.fetch_pending
-                && feeds_in_flight
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .contains(&a.feed_id.unwrap_or(-1))
-            {
+            if a.fetch_pending && lock(&feeds_in_flight).contains(&a.feed_id.unwrap_or(-1)) {
                 continue; // its feed's task visits it
             }
-            if !articles_in_flight
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .insert(a.id)
-            {
+            if !lock(&articles_in_flight).insert(a.id) {
                 continue;
             }
             let (ctx, sem, wake, aflight) = (
@@ -158,19 +144,27 @@ pub async fn run(ctx: Context, shutdown: Shutdown) -> Result<(), DaemonError> {
                 if let Err(e) = pipeline::visit_article(&ctx, &a).await {
                     tracing::error!(article = %a.url, error = %e, "storing article visit failed");
                 }
-                aflight
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .remove(&a.id);
+                lock(&aflight).remove(&a.id);
                 wake.notify_one();
             });
         }
+        if last_status.elapsed() >= Duration::from_secs(5) {
+            last_status = Instant::now();
+            if let Ok(s) = ctx.store.stats() {
+                notify::send(&format!(
+                    "STATUS={} feeds, {} failing, {} articles, outbox {} pending, {} dead",
+                    s.feeds, s.failing_feeds, s.articles, s.outbox_pending, s.outbox_dead
+                ));
+            }
+        }
         tokio::select! {
             _ = shutdown.wait() => {}
+            _ = opts.reload.notified() => reload(&opts, &ctx, &ctx_tx),
             _ = tokio::time::sleep(Duration::from_millis(500)) => {}
         }
     }
 
+    notify::send("STOPPING=1");
     tracing::info!("stopping: waiting for in-flight work");
     tracker.close();
     if tokio::time::timeout(GRACE, tracker.wait()).await.is_err() {
@@ -180,9 +174,145 @@ pub async fn run(ctx: Context, shutdown: Shutdown) -> Result<(), DaemonError> {
         );
     }
     let _ = disp_task.await;
+    let ctx = ctx_rx.borrow().clone();
     if let Err(e) = ctx.store.checkpoint() {
         tracing::warn!(error = %e, "WAL checkpoint failed");
     }
     tracing::info!("stopped");
     Ok(())
+}
+
+async fn visit_pending(ctx: &Context, feed_id: i64, sem: &Arc<Semaphore>, aflight: &InFlight) {
+    let Ok(list) = ctx
+        .store
+        .articles_to_visit(crate::clock::now_ms(), Some(feed_id), 1000)
+    else {
+        return;
+    };
+    let mut tasks = tokio::task::JoinSet::new();
+    for a in list.into_iter().filter(|a| a.fetch_pending) {
+        if !lock(aflight).insert(a.id) {
+            continue;
+        }
+        let (ctx, sem, aflight) = (ctx.clone(), sem.clone(), aflight.clone());
+        tasks.spawn(async move {
+            let _p = sem.acquire_owned().await;
+            let r = pipeline::visit_article(&ctx, &a).await;
+            lock(&aflight).remove(&a.id);
+            r
+        });
+    }
+    while let Some(r) = tasks.join_next().await {
+        match r {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::error!(error = %e, "storing article visit failed"),
+            Err(e) => tracing::error!(error = %e, "article task panicked"),
+        }
+    }
+}
+
+/// Re-reads the config; applies it if valid, else keeps the old one.
+fn reload(opts: &Options, current: &Context, tx: &watch::Sender<Context>) {
+    notify::reloading();
+    let Some(path) = &opts.config_path else {
+        tracing::warn!("reload requested, but the config was not loaded from a file");
+        notify::send("READY=1");
+        return;
+    };
+    match crate::config::load(path) {
+        Err(e) => {
+            for p in e.problems() {
+                tracing::error!(problem = %p, "reload refused: invalid config; keeping the old one");
+            }
+        }
+        Ok(mut cfg) => {
+            if cfg.storage.path != current.cfg.storage.path {
+                tracing::warn!(old = %current.cfg.storage.path.display(), new = %cfg.storage.path.display(), "storage.path changes need a restart; keeping the open database");
+                cfg.storage.path = current.cfg.storage.path.clone();
+            }
+            match Context::new(Arc::new(cfg), current.store.clone()) {
+                Ok(next) => {
+                    if let Err(e) = next
+                        .store
+                        .sync_feeds(&next.cfg.feeds, crate::clock::now_ms())
+                    {
+                        tracing::error!(error = %e, "reload: cannot store the feed list; keeping the old config");
+                    } else {
+                        tracing::info!(
+                            feeds = next.cfg.feeds.len(),
+                            webhooks = next.cfg.webhooks.len(),
+                            facilities = next.cfg.watchlist.facilities.len(),
+                            "config reloaded"
+                        );
+                        let _ = tx.send(next);
+                    }
+                }
+                Err(e) => tracing::error!(error = %e, "reload refused"),
+            }
+        }
+    }
+    notify::send("READY=1");
+}
+
+fn spawn_dispatcher(
+    mut rx: watch::Receiver<Context>,
+    wake: Arc<Notify>,
+    shutdown: Shutdown,
+) -> Result<tokio::task::JoinHandle<()>, DaemonError> {
+    let mut dispatcher = rx.borrow().dispatcher().map_err(DaemonError::Setup)?;
+    Ok(tokio::spawn(async move {
+        loop {
+            if rx.has_changed().unwrap_or(false) {
+                match rx.borrow_and_update().dispatcher() {
+                    Ok(d) => dispatcher = d,
+                    Err(e) => tracing::error!(error = %e, "keeping the old webhooks"),
+                }
+            }
+            if let Err(e) = dispatcher.deliver_due(crate::clock::now_ms()).await {
+                tracing::error!(error = %e, "delivery round failed");
+            }
+            tokio::select! {
+                _ = shutdown.wait() => break,
+                _ = wake.notified() => {}
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            }
+        }
+    }))
+}
+
+/// `WATCHDOG=1` every `every`, but only while the scheduler loop ticks and
+/// the database answers: a stuck pipeline gets the service restarted.
+fn spawn_watchdog(
+    every: Duration,
+    store: Arc<crate::store::Store>,
+    alive: Arc<dyn Fn() -> bool + Send + Sync>,
+    shutdown: Shutdown,
+) {
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = shutdown.wait() => break,
+                _ = tokio::time::sleep(every) => {}
+            }
+            let db_ok = tokio::time::timeout(every, {
+                let store = store.clone();
+                async move {
+                    tokio::task::spawn_blocking(move || store.ping().is_ok())
+                        .await
+                        .unwrap_or(false)
+                }
+            })
+            .await
+            .unwrap_or(false);
+            if db_ok && alive() {
+                notify::send("WATCHDOG=1");
+            } else {
+                tracing::error!(
+                    database = db_ok,
+                    scheduler = alive(),
+                    "health check failed: withholding the watchdog ping"
+                );
+            }
+        }
+    });
 }

@@ -11,6 +11,7 @@ use crate::detect::Detector;
 use crate::diff::{self, Change};
 use crate::events::{self, ArticleRef};
 use crate::fetch::{same_origin, FetchError, Fetcher, Request};
+use crate::metrics::{self, METRICS};
 use crate::model::Article;
 use crate::state::{self, Effect};
 use crate::store::{
@@ -162,9 +163,11 @@ pub async fn refresh_feed(ctx: &Context, feed: &FeedRow) -> Result<FeedOutcome, 
         last_modified: feed.last_modified.clone(),
         trusted: true,
     };
+    let started = std::time::Instant::now();
     let resp = match ctx.fetcher.get(&req).await {
         Ok(r) => r,
         Err(e) => {
+            metrics::inc(&METRICS.polls_error);
             record_feed_error(ctx, feed, &e.to_string(), interval, e.retry_after())?;
             out.failed = true;
             return Ok(out);
@@ -174,6 +177,8 @@ pub async fn refresh_feed(ctx: &Context, feed: &FeedRow) -> Result<FeedOutcome, 
     let next = now + jitter(interval);
     let recovered = |f: &FeedRow| recovered_event(ctx, f, now);
     if resp.not_modified() {
+        metrics::inc(&METRICS.polls_not_modified);
+        METRICS.poll_latency.observe(started.elapsed());
         if ctx
             .store
             .feed_not_modified(feed.id, now, next, &recovered)?
@@ -187,11 +192,14 @@ pub async fn refresh_feed(ctx: &Context, feed: &FeedRow) -> Result<FeedOutcome, 
     {
         Ok(p) => p,
         Err(e) => {
+            metrics::inc(&METRICS.polls_error);
             record_feed_error(ctx, feed, &format!("{}: {e}", feed.url), interval, None)?;
             out.failed = true;
             return Ok(out);
         }
     };
+    metrics::inc(&METRICS.polls_ok);
+    METRICS.poll_latency.observe(started.elapsed());
     for w in &parsed.warnings {
         tracing::debug!(feed = %feed.url, warning = %w, "feed repaired");
     }
@@ -354,9 +362,15 @@ async fn fetch_page(ctx: &Context, a: &ArticleRow) -> Result<Page, String> {
         .fetcher
         .get(&Request::get(url.clone(), trusted))
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| {
+            metrics::inc(&METRICS.page_errors);
+            e.to_string()
+        })?;
+    metrics::inc(&METRICS.pages_fetched);
+    let started = std::time::Instant::now();
     let decoded = crate::charset::decode_html(&resp.body, resp.content_type.as_deref());
     let article = crate::extract::extract(&decoded.text, Some(&resp.url));
+    METRICS.extract_latency.observe(started.elapsed());
     let body = normalize_body(&article.paragraphs);
     let title = article
         .title
@@ -582,6 +596,7 @@ pub async fn visit_article(ctx: &Context, a: &ArticleRow) -> Result<VisitOutcome
     };
     let n_events = evs.len();
     ctx.store.commit_version(&v, &claims, &states, &evs)?;
+    metrics::inc(&METRICS.versions_stored);
     tracing::info!(article = %a.url, version = number, events = n_events, "new version");
     Ok(VisitOutcome::NewVersion {
         number,

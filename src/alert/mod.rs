@@ -98,6 +98,7 @@ impl Dispatcher {
                     self.store.mark_delivered(d.outbox_id, now)?;
                     tracing::debug!(event = %d.event_id, kind = %d.kind, webhook = %d.webhook, "delivered");
                     round.delivered += 1;
+                    crate::metrics::inc(&crate::metrics::METRICS.deliveries_ok);
                 }
                 Err(err) => {
                     let attempts = d.attempts + 1;
@@ -112,11 +113,13 @@ impl Dispatcher {
                         self.store.mark_dead(d.outbox_id, &why)?;
                         tracing::warn!(event = %d.event_id, webhook = %d.webhook, error = %why, "delivery dead-lettered");
                         round.dead += 1;
+                        crate::metrics::inc(&crate::metrics::METRICS.deliveries_dead);
                     } else {
                         let next = now + backoff(&self.cfg, attempts).as_millis() as i64;
                         self.store.mark_retry(d.outbox_id, next, &err.to_string())?;
                         tracing::info!(event = %d.event_id, webhook = %d.webhook, error = %err, attempts, "delivery failed; will retry");
                         round.retried += 1;
+                        crate::metrics::inc(&crate::metrics::METRICS.deliveries_failed);
                         held.insert(key);
                     }
                 }

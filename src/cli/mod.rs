@@ -161,7 +161,10 @@ pub fn open_store(cfg: &Config) -> Result<Arc<Store>> {
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::CheckConfig(c) => check_config(&c.path()),
-        Command::Run(c) => with_config(&c, |cfg| runtime()?.block_on(run_daemon(cfg))),
+        Command::Run(c) => {
+            let path = c.path();
+            with_config(&c, |cfg| runtime()?.block_on(run_daemon(cfg, path)))
+        }
         Command::Once { config, json } => {
             with_config(&config, |cfg| runtime()?.block_on(once(cfg, json)))
         }
@@ -299,17 +302,34 @@ async fn once(cfg: Config, json: bool) -> Result<i32> {
     Ok(exit::OK)
 }
 
-async fn run_daemon(cfg: Config) -> Result<i32> {
+async fn run_daemon(cfg: Config, path: PathBuf) -> Result<i32> {
     let store = open_store(&cfg)?;
     let ctx = Context::new(Arc::new(cfg), store)?;
     let shutdown = Shutdown::new();
+    let opts = crate::daemon::Options {
+        config_path: Some(path),
+        reload: Arc::new(tokio::sync::Notify::new()),
+    };
     let sd = shutdown.clone();
     tokio::spawn(async move {
         wait_for_stop_signal().await;
         tracing::info!("stop signal received");
         sd.trigger();
     });
-    crate::daemon::run(ctx, shutdown).await?;
+    #[cfg(unix)]
+    {
+        let reload = opts.reload.clone();
+        if let Ok(mut hup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+        {
+            tokio::spawn(async move {
+                while hup.recv().await.is_some() {
+                    tracing::info!("SIGHUP: reloading the config");
+                    reload.notify_one();
+                }
+            });
+        }
+    }
+    crate::daemon::run(ctx, shutdown, opts).await?;
     Ok(exit::OK)
 }
 

@@ -229,6 +229,17 @@ impl Store {
         })
     }
 
+    /// Events raised so far, by type.
+    pub fn events_by_type(&self) -> Result<Vec<(String, i64)>> {
+        let conn = self.conn();
+        let mut st =
+            conn.prepare("SELECT type, COUNT(*) FROM events GROUP BY type ORDER BY type")?;
+        let rows = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
     /// Online backup to `dest` (SQLite's backup API: consistent while marsad runs).
     pub fn backup(&self, dest: &Path) -> Result<()> {
         let conn = self.conn();
