@@ -96,6 +96,8 @@ pub struct FeedConfig {
     pub name: Option<String>,
     pub lang: Option<String>,
     pub interval: Option<Duration>,
+    /// Folder path for OPML export ("News/Syria").
+    pub category: Option<String>,
 }
 
 #[derive(Clone, PartialEq)]
@@ -400,7 +402,7 @@ pub fn parse(text: &str, file: &str, base_dir: Option<&Path>) -> Result<Config, 
     let mut feeds = Vec::new();
     for (i, t) in r.array_of_tables(root, "feed").into_iter().enumerate() {
         let key = format!("feed[{i}]");
-        r.check_keys(t, &key, &["url", "name", "lang", "interval"]);
+        r.check_keys(t, &key, &["url", "name", "lang", "interval", "category"]);
         let url = r.url(t, &key, "url", true);
         let f = FeedConfig {
             url: url
@@ -409,6 +411,7 @@ pub fn parse(text: &str, file: &str, base_dir: Option<&Path>) -> Result<Config, 
             name: r.string(Some(t), &key, "name"),
             lang: r.string(Some(t), &key, "lang"),
             interval: r.duration(Some(t), &key, "interval"),
+            category: r.string(Some(t), &key, "category"),
         };
         if let Some(u) = url {
             if feeds.iter().any(|o: &FeedConfig| o.url == u) {

@@ -51,6 +51,7 @@ pub mod logging;
 pub mod metrics;
 pub mod model;
 pub mod notify;
+pub mod opml;
 pub mod pipeline;
 pub mod shutdown;
 pub mod state;

@@ -98,6 +98,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Add the feeds of an OPML file to the config file's [[feed]] list.
+    ImportOpml {
+        file: PathBuf,
+        #[command(flatten)]
+        config: ConfigArg,
+    },
+    /// Print the configured feeds as OPML 2.0.
+    ExportOpml(ConfigArg),
     /// Online backup of the database to PATH.
     Backup {
         path: PathBuf,
@@ -186,6 +194,14 @@ pub fn run(cli: Cli) -> i32 {
             config,
             json,
         } => with_config(&config, |cfg| ops::outbox(&cfg, action, dead, json)),
+        Command::ImportOpml { file, config } => match ops::import_opml(&config.path(), &file) {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                exit::INPUT
+            }
+        },
+        Command::ExportOpml(c) => with_config(&c, |cfg| ops::export_opml(&cfg)),
         Command::Backup { path, config } => with_config(&config, |cfg| ops::backup(&cfg, &path)),
         Command::Claims { watchlist, file } => claims(&watchlist, file.as_deref()),
         Command::Demo { pause_ms } => match runtime()

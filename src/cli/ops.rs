@@ -269,3 +269,94 @@ pub fn backup(cfg: &Config, path: &Path) -> Result<i32> {
     );
     Ok(exit::OK)
 }
+
+/// Adds the feeds of an OPML file to the config file (comments and layout
+/// kept), skipping feeds already listed. The result is validated before it
+/// replaces the file.
+pub fn import_opml(config_path: &Path, opml_path: &Path) -> Result<i32> {
+    let opml =
+        std::fs::read_to_string(opml_path).map_err(|e| anyhow!("{}: {e}", opml_path.display()))?;
+    let feeds = crate::opml::parse(&opml).map_err(|e| anyhow!("{}: {e}", opml_path.display()))?;
+    let text = std::fs::read_to_string(config_path)
+        .map_err(|e| anyhow!("{}: {e}", config_path.display()))?;
+    let mut doc: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|e| anyhow!("{}: {e}", config_path.display()))?;
+    let existing: Vec<String> = crate::config::parse(
+        &text,
+        &config_path.display().to_string(),
+        config_path.parent(),
+    )
+    .map_err(|e| anyhow!("{e}"))?
+    .feeds
+    .iter()
+    .map(|f| f.url.to_string())
+    .collect();
+    let (mut added, mut skipped, mut invalid) = (0, 0, 0);
+    let mut seen = existing.clone();
+    for f in feeds {
+        let Ok(url) = url::Url::parse(&f.url) else {
+            eprintln!("skipping {:?}: not a URL", f.url);
+            invalid += 1;
+            continue;
+        };
+        if !matches!(url.scheme(), "http" | "https") {
+            eprintln!("skipping {url}: not http(s)");
+            invalid += 1;
+            continue;
+        }
+        if seen.contains(&url.to_string()) {
+            skipped += 1;
+            continue;
+        }
+        seen.push(url.to_string());
+        let mut t = toml_edit::Table::new();
+        t.insert("url", toml_edit::value(url.as_str()));
+        if let Some(n) = &f.title {
+            t.insert("name", toml_edit::value(n.as_str()));
+        }
+        if let Some(l) = &f.lang {
+            t.insert("lang", toml_edit::value(l.as_str()));
+        }
+        if let Some(c) = &f.category {
+            t.insert("category", toml_edit::value(c.as_str()));
+        }
+        match doc.get_mut("feed").and_then(|i| i.as_array_of_tables_mut()) {
+            Some(a) => a.push(t),
+            None => {
+                let mut a = toml_edit::ArrayOfTables::new();
+                a.push(t);
+                doc.insert("feed", toml_edit::Item::ArrayOfTables(a));
+            }
+        }
+        added += 1;
+    }
+    let new_text = doc.to_string();
+    crate::config::parse(
+        &new_text,
+        &config_path.display().to_string(),
+        config_path.parent(),
+    )
+    .map_err(|e| anyhow!("the imported config would be invalid:\n{e}"))?;
+    let tmp = config_path.with_extension("toml.tmp");
+    std::fs::write(&tmp, new_text)?;
+    std::fs::rename(&tmp, config_path)?;
+    println!("{added} feeds added to {}, {skipped} already there, {invalid} invalid; reload marsad (systemctl reload marsad) to poll them", config_path.display());
+    Ok(exit::OK)
+}
+
+pub fn export_opml(cfg: &Config) -> Result<i32> {
+    let feeds: Vec<crate::opml::OpmlFeed> = cfg
+        .feeds
+        .iter()
+        .map(|f| crate::opml::OpmlFeed {
+            url: f.url.to_string(),
+            title: f.name.clone(),
+            html_url: None,
+            lang: f.lang.clone(),
+            category: f.category.clone(),
+        })
+        .collect();
+    print!("{}", crate::opml::render("marsad feeds", &feeds));
+    Ok(exit::OK)
+}
