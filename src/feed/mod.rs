@@ -111,6 +111,7 @@ enum Dialect {
     Rss,
     Rdf,
     Atom,
+    Cdf,
     Html,
     Other,
 }
@@ -135,6 +136,8 @@ fn classify(root_tag: &str) -> (Dialect, String) {
             (Dialect::Atom, "Atom 0.3".into())
         }
         "feed" | "entry" => (Dialect::Atom, "Atom 1.0".into()),
+        // Microsoft's Channel Definition Format (1997): uppercase tags.
+        n if n.eq_ignore_ascii_case("channel") => (Dialect::Cdf, "CDF".into()),
         n if n.eq_ignore_ascii_case("html") => (Dialect::Html, "HTML".into()),
         n => (Dialect::Other, format!("<{n}>")),
     }
@@ -252,12 +255,10 @@ fn parse_xml(
             "root element {format} is not RSS, RDF or Atom"
         )));
     }
-    if expected == 0 && loose.title.is_some() {
-        // A feed without items that feed-rs could not read: nothing is lost.
-        warnings.push(format!(
-            "feed has no entries; feed-rs failed with: {problem}"
-        ));
-        note_problems(&loose.problems, warnings);
+    if expected == 0 && loose.problems.is_empty() {
+        // A well-formed feed without items that feed-rs rejected (e.g. an
+        // `<rss>` without `<channel>`): nothing is lost, nothing is broken.
+        warnings.push(format!("feed has no entries; feed-rs reported: {problem}"));
         return Ok(ParsedFeed {
             title: loose.title,
             format: Some(format),
