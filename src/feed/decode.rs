@@ -154,6 +154,19 @@ pub fn declared_label(decl: &[u8]) -> Option<&str> {
     Some(&body[..end])
 }
 
+/// True when the bytes claim to be UTF-8 or claim nothing: no BOM, no
+/// UTF-16/32 pattern, and the declaration (or, without one, the HTTP
+/// charset) names UTF-8 if anything. Such input can go to feed-rs as is;
+/// whether it really is UTF-8 is checked by feed-rs's own decoder.
+pub fn is_plain_utf8_candidate(bytes: &[u8], content_type: Option<&str>) -> bool {
+    if bom(bytes).is_some() || wide_pattern(bytes).is_some() {
+        return false;
+    }
+    let declared = declaration_end(bytes).and_then(|e| declared_label(&bytes[..e]));
+    let label = declared.or_else(|| content_type.and_then(header_charset));
+    label.is_none_or(|l| charset_for_label(l).is_some_and(Charset::is_utf8))
+}
+
 /// Decodes `bytes` to UTF-8. `content_type` is the HTTP header value; `tld`
 /// (the feed host's top-level domain) helps the sniffer choose between
 /// legacy encodings.

@@ -382,9 +382,12 @@ pub fn parse(text: &str, base: Option<&Url>) -> LooseFeed {
                     }
                 }
             } else if lname == "title" && feed.title.is_none() {
-                feed_title = stack
-                    .last()
-                    .is_some_and(|o| matches!(local(o.name), "channel" | "feed" | "RDF" | "rss"));
+                feed_title = stack.last().is_some_and(|o| {
+                    matches!(
+                        local(o.name).to_ascii_lowercase().as_str(),
+                        "channel" | "feed" | "rdf" | "rss"
+                    )
+                });
             }
             if tag.self_closing {
                 if has_base {
@@ -643,32 +646,30 @@ fn skip_doctype(s: &str) -> Option<usize> {
 
 /// Rough count of entry elements (`<item`, `<entry`, any prefix) outside
 /// comments and CDATA: how many entries a reader should have found.
-pub fn count_entries(text: &str) -> usize {
+pub fn count_entries(text: &[u8]) -> usize {
     let mut n = 0;
     let mut i = 0;
-    while let Some(p) = text[i..].find('<') {
+    while let Some(p) = memchr::memchr(b'<', &text[i..]) {
         let at = i + p;
         let rest = &text[at + 1..];
-        match rest.as_bytes().first() {
+        match rest.first() {
             Some(b'!') => {
-                let close = if rest.starts_with("![CDATA[") {
-                    "]]>"
-                } else if rest.starts_with("!--") {
-                    "-->"
+                let close: &[u8] = if rest.starts_with(b"![CDATA[") {
+                    b"]]>"
+                } else if rest.starts_with(b"!--") {
+                    b"-->"
                 } else {
-                    ">"
+                    b">"
                 };
-                i = rest[1..]
-                    .find(close)
+                i = memchr::memmem::find(&rest[1..], close)
                     .map_or(text.len(), |e| at + 2 + e + close.len());
             }
             Some(c) if c.is_ascii_alphabetic() => {
-                let rb = rest.as_bytes();
-                let name_len = rb
+                let name_len = rest
                     .iter()
                     .position(|c| c.is_ascii_whitespace() || *c == b'>' || *c == b'/')
-                    .unwrap_or(rb.len());
-                let name = &rb[..name_len];
+                    .unwrap_or(rest.len());
+                let name = &rest[..name_len];
                 let lname = name.rsplit(|c| *c == b':').next().unwrap_or(name);
                 if lname.eq_ignore_ascii_case(b"item") || lname == b"entry" {
                     n += 1;
@@ -753,7 +754,7 @@ mod tests {
     fn counts_entries_outside_cdata() {
         assert_eq!(
             count_entries(
-                "<rss><item/><x:item>a</x:item><![CDATA[<item>]]><!-- <entry> --><items/></rss>"
+                b"<rss><item/><x:item>a</x:item><![CDATA[<item>]]><!-- <entry> --><items/></rss>"
             ),
             2
         );

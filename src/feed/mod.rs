@@ -86,8 +86,17 @@ fn parse_unguarded(
     if bytes.iter().all(|b| b.is_ascii_whitespace() || *b == 0) {
         return Err(FeedError::EmptyBody);
     }
+    let mut carried = Vec::new();
+    if decode::is_plain_utf8_candidate(bytes, content_type) {
+        match fast_path(bytes, base) {
+            Ok(feed) => return Ok(feed),
+            Err(Some(note)) => carried.push(note),
+            Err(None) => {}
+        }
+    }
     let decoded = decode::decode(bytes, content_type, tld(base));
     let mut warnings: Vec<String> = decoded.note.into_iter().collect();
+    warnings.append(&mut carried);
     let text: &str = &decoded.text;
     let body = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
     match body.chars().next() {
@@ -103,6 +112,73 @@ fn parse_unguarded(
             body.chars().take(24).collect::<String>()
         ))),
     }
+}
+
+/// The common case, with no copy and no extra pass over the text: bytes that
+/// claim UTF-8 (or nothing) go straight to feed-rs, which rejects malformed
+/// UTF-8 itself (its decoder runs without replacement). Only a clean success
+/// that accounts for every entry element is returned; anything else falls
+/// back to the full path (`Err`), carrying a contained panic's message.
+fn fast_path(bytes: &[u8], base: Option<&Url>) -> Result<ParsedFeed, Option<String>> {
+    let head = utf8_prefix(&bytes[..bytes.len().min(8 * 1024)]);
+    let first = head
+        .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+        .chars()
+        .next();
+    let (atom, format) = match first {
+        Some('{') => (false, "JSON Feed".to_string()),
+        Some('<') => {
+            let root = lenient::root_range(head).ok_or(None)?;
+            let tag = &head[root];
+            let (dialect, format) = classify(tag);
+            if !matches!(dialect, Dialect::Rss | Dialect::Rdf | Dialect::Atom)
+                || repair::needs_repair(tag)
+            {
+                return Err(None);
+            }
+            (dialect == Dialect::Atom, format)
+        }
+        _ => return Err(None),
+    };
+    let feed = run_feed_rs(bytes, base).map_err(|p| p.contains("panicked").then_some(p))?;
+    let n = feed.entries.len();
+    if first == Some('<') && lenient::count_entries(bytes) > n {
+        return Err(None);
+    }
+    let (title, entries) = convert(feed, atom, base);
+    Ok(ParsedFeed {
+        title,
+        format: Some(format),
+        entries,
+        warnings: Vec::new(),
+    })
+}
+
+/// The longest valid UTF-8 prefix of `bytes` (a cut multi-byte character at
+/// the end of a window is not an error).
+fn utf8_prefix(bytes: &[u8]) -> &str {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
+    }
+}
+
+/// A feed-rs feed as marsad's title and entries.
+fn convert(
+    feed: feed_rs::model::Feed,
+    atom: bool,
+    base: Option<&Url>,
+) -> (Option<String>, Vec<FeedEntry>) {
+    let title = feed.title.map(|t| {
+        let plain = t.content_type.as_str() == "text/plain";
+        text_of(t.content, plain, atom)
+    });
+    let entries = feed
+        .entries
+        .into_iter()
+        .map(|e| from_feed_rs(e, atom, base))
+        .collect();
+    (title, entries)
 }
 
 /// What kind of XML feed the root element says this is.
@@ -171,7 +247,7 @@ fn parse_xml(
         }
         None => text,
     };
-    let outcome = run_feed_rs(feedrs_input, base);
+    let outcome = run_feed_rs(feedrs_input.as_bytes(), base);
 
     let atom = dialect == Dialect::Atom;
     let (fr, fr_problem) = match outcome {
@@ -180,17 +256,9 @@ fn parse_xml(
     };
     // Entries the document holds, by a cheap count; only a shortfall makes it
     // worth running the fallback when feed-rs succeeded.
-    let expected = lenient::count_entries(text);
+    let expected = lenient::count_entries(text.as_bytes());
     if let Some(feed) = fr {
-        let fr_title = feed
-            .title
-            .as_ref()
-            .map(|t| text_of(&t.content, t.content_type.as_str(), atom));
-        let entries: Vec<FeedEntry> = feed
-            .entries
-            .into_iter()
-            .map(|e| from_feed_rs(e, atom, base))
-            .collect();
+        let (fr_title, entries) = convert(feed, atom, base);
         if entries.len() >= expected {
             return Ok(ParsedFeed {
                 title: fr_title,
@@ -258,7 +326,7 @@ fn parse_xml(
     if expected == 0 && loose.problems.is_empty() {
         // A well-formed feed without items that feed-rs rejected (e.g. an
         // `<rss>` without `<channel>`): nothing is lost, nothing is broken.
-        warnings.push(format!("feed has no entries; feed-rs reported: {problem}"));
+        warnings.push(format!("feed has no entries ({problem})"));
         return Ok(ParsedFeed {
             title: loose.title,
             format: Some(format),
@@ -280,14 +348,14 @@ fn note_problems(problems: &[String], warnings: &mut Vec<String>) {
 }
 
 /// feed-rs on `text`, a panic contained and turned into a message.
-fn run_feed_rs(text: &str, base: Option<&Url>) -> Result<feed_rs::model::Feed, String> {
+fn run_feed_rs(bytes: &[u8], base: Option<&Url>) -> Result<feed_rs::model::Feed, String> {
     let parser = feed_rs::parser::Builder::new()
         .base_uri(base.map(Url::as_str))
         // An empty id marks "the feed had none"; ids are settled in `entry_id`.
         .id_generator(|_, _, _| String::new())
         .sanitize_content(false)
         .build();
-    match catch_unwind(AssertUnwindSafe(|| parser.parse(text.as_bytes()))) {
+    match catch_unwind(AssertUnwindSafe(|| parser.parse(bytes))) {
         Ok(Ok(feed)) => Ok(feed),
         Ok(Err(e)) => Err(format!("feed-rs: {e}")),
         Err(payload) => Err(format!(
@@ -317,17 +385,9 @@ fn parse_json(
     mut warnings: Vec<String>,
 ) -> Result<ParsedFeed, FeedError> {
     let format = "JSON Feed".to_string();
-    let problem = match run_feed_rs(text, base) {
+    let problem = match run_feed_rs(text.as_bytes(), base) {
         Ok(feed) => {
-            let title = feed
-                .title
-                .as_ref()
-                .map(|t| text_of(&t.content, t.content_type.as_str(), false));
-            let entries = feed
-                .entries
-                .into_iter()
-                .map(|e| from_feed_rs(e, false, base))
-                .collect();
+            let (title, entries) = convert(feed, false, base);
             return Ok(ParsedFeed {
                 title,
                 format: Some(format),
@@ -393,15 +453,29 @@ fn from_feed_rs(e: feed_rs::model::Entry, atom: bool, base: Option<&Url>) -> Fee
     let link = best_link(&e.links).and_then(|href| resolve(href, base));
     let title = e
         .title
-        .map(|t| text_of(&t.content, t.content_type.as_str(), atom))
+        .map(|t| {
+            let plain = t.content_type.as_str() == "text/plain";
+            text_of(t.content, plain, atom)
+        })
         .filter(|t| !t.is_empty());
     let summary = match (e.summary, e.content) {
-        (Some(s), _) => Some(text_of(&s.content, s.content_type.as_str(), atom)),
-        (None, Some(c)) => c.body.map(|b| text_of(&b, c.content_type.as_str(), atom)),
+        (Some(s), _) => {
+            let plain = s.content_type.as_str() == "text/plain";
+            Some(text_of(s.content, plain, atom))
+        }
+        (None, Some(c)) => {
+            let plain = c.content_type.as_str() == "text/plain";
+            c.body.map(|b| text_of(b, plain, atom))
+        }
         (None, None) => None,
     }
     .filter(|s| !s.is_empty());
-    let guid = Some(e.id.trim().to_string()).filter(|g| !g.is_empty());
+    let guid = if e.id.trim().len() == e.id.len() {
+        Some(e.id)
+    } else {
+        Some(e.id.trim().to_string())
+    }
+    .filter(|g| !g.is_empty());
     finish_entry(guid, link, title, summary, e.updated, e.published)
 }
 
@@ -478,12 +552,11 @@ fn best_link(links: &[feed_rs::model::Link]) -> Option<&str> {
 
 /// Title/summary text: declared plain text in Atom stays as written (bar
 /// whitespace); everything else is HTML in practice, RSS "plain" included.
-fn text_of(content: &str, ty: &str, atom: bool) -> String {
-    let plain = ty == "text/plain";
+fn text_of(content: String, plain: bool, atom: bool) -> String {
     if atom && plain {
-        plain::plain_text(content.to_string())
+        plain::plain_text(content)
     } else {
-        plain::html_to_text(content.to_string())
+        plain::html_to_text(content)
     }
 }
 

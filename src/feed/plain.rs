@@ -9,43 +9,10 @@
 /// Converts HTML-ish text to plain text. Returns `s` unchanged (no copy) when
 /// it has no markup, no references and no whitespace to collapse.
 pub fn html_to_text(s: String) -> String {
-    if !s.contains(['<', '&']) {
+    if !s.as_bytes().iter().any(|&c| c == b'<' || c == b'&') {
         return collapse_ws(s);
     }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s.as_str();
-    while let Some(pos) = rest.find(['<', '&']) {
-        out.push_str(&rest[..pos]);
-        rest = &rest[pos..];
-        if rest.starts_with('&') {
-            match decode_ref(rest) {
-                Some((ch, used)) => {
-                    out.push(ch);
-                    rest = &rest[used..];
-                }
-                None => {
-                    out.push('&');
-                    rest = &rest[1..];
-                }
-            }
-        } else {
-            match skip_tag(rest) {
-                Some((used, breaks)) => {
-                    if breaks {
-                        out.push(' ');
-                    }
-                    rest = &rest[used..];
-                }
-                None => {
-                    // A `<` that does not open a tag ("a < b") is text.
-                    out.push('<');
-                    rest = &rest[1..];
-                }
-            }
-        }
-    }
-    out.push_str(rest);
-    collapse_ws(out)
+    scan(&s, true)
 }
 
 /// Only collapses whitespace: for text that is declared plain (Atom
@@ -54,30 +21,174 @@ pub fn plain_text(s: String) -> String {
     collapse_ws(s)
 }
 
-/// Collapses runs of whitespace to one space and trims. No copy when there is
-/// nothing to do.
+/// Collapses runs of whitespace (any Unicode white space, NBSP included) to
+/// one space and trims. No copy when there is nothing to do.
 pub fn collapse_ws(s: String) -> String {
-    let needs = s.starts_with(char::is_whitespace)
-        || s.ends_with(char::is_whitespace)
-        || s.as_bytes()
-            .windows(2)
-            .any(|w| w[0].is_ascii_whitespace() && w[1].is_ascii_whitespace())
-        || s.bytes().any(|b| matches!(b, b'\n' | b'\r' | b'\t'))
-        || s.contains(|c: char| c.is_whitespace() && !c.is_ascii() && c != '\u{a0}');
-    if !needs {
-        return s;
+    if is_collapsed(&s) {
+        s
+    } else {
+        scan(&s, false)
     }
-    let mut out = String::with_capacity(s.len());
-    for word in s
-        .split(|c: char| c.is_whitespace() && c != '\u{a0}')
-        .filter(|w| !w.is_empty())
-    {
-        if !out.is_empty() {
-            out.push(' ');
+}
+
+/// One pass over `s`: white space collapsed and, with `markup`, tags dropped
+/// and references decoded. Literal text is copied in runs (words with single
+/// spaces between them); `<`, `&`, and white-space lead bytes are never UTF-8
+/// continuation bytes, so every index where a run starts or stops is a char
+/// boundary.
+fn scan(s: &str, markup: bool) -> String {
+    let b = s.as_bytes();
+    let mut out = Out {
+        text: String::with_capacity(s.len()),
+        space: false,
+    };
+    let mut run: Option<usize> = None;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let step = match c {
+            b'<' if markup => skip_tag(&s[i..]).map(|(used, breaks)| {
+                out.flush(s, &mut run, i);
+                out.space |= breaks;
+                used
+            }),
+            b'&' if markup => decode_ref(&s[i..]).map(|(ch, used)| {
+                out.flush(s, &mut run, i);
+                if ch.is_whitespace() {
+                    out.space = true;
+                } else {
+                    let mut buf = [0u8; 4];
+                    out.emit(ch.encode_utf8(&mut buf));
+                }
+                used
+            }),
+            // A single space inside a run stays in it.
+            b' ' if run.is_some() && b[i - 1] != b' ' => None,
+            b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' => {
+                out.flush(s, &mut run, i);
+                out.space = true;
+                Some(1)
+            }
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => match ws_len(s, i) {
+                0 => None,
+                w => {
+                    out.flush(s, &mut run, i);
+                    out.space = true;
+                    Some(w)
+                }
+            },
+            _ => None,
+        };
+        match step {
+            Some(used) => i += used,
+            None => {
+                run.get_or_insert(i);
+                i += 1;
+            }
         }
-        out.push_str(word);
     }
-    out
+    out.flush(s, &mut run, s.len());
+    out.text
+}
+
+/// Text being built by [`scan`]: a space is owed before the next visible
+/// text when `space` is set (never at the start).
+struct Out {
+    text: String,
+    space: bool,
+}
+
+impl Out {
+    fn emit(&mut self, t: &str) {
+        if self.space && !self.text.is_empty() {
+            self.text.push(' ');
+        }
+        self.space = false;
+        self.text.push_str(t);
+    }
+
+    /// Emits the pending literal run `s[start..end]`, if any; its trailing
+    /// single space becomes an owed space.
+    fn flush(&mut self, s: &str, run: &mut Option<usize>, end: usize) {
+        if let Some(start) = run.take() {
+            let trailing = end > start && s.as_bytes()[end - 1] == b' ';
+            self.emit(&s[start..if trailing { end - 1 } else { end }]);
+            self.space = trailing;
+        }
+    }
+}
+
+/// Byte length of the non-ASCII white-space character at `s[i]` (U+0085,
+/// U+00A0, U+1680, U+2000–U+3000 start with 0xC2, 0xE1, 0xE2 or 0xE3), 0 when
+/// there is none.
+fn ws_len(s: &str, i: usize) -> usize {
+    s.get(i..)
+        .and_then(|t| t.chars().next())
+        .filter(|ch| ch.is_whitespace())
+        .map_or(0, char::len_utf8)
+}
+
+/// True when `s` has no leading, trailing, doubled or non-space white space.
+fn is_collapsed(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut prev_ws = true;
+    for (i, &c) in b.iter().enumerate() {
+        let ws = match c {
+            b' ' => true,
+            b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => return false,
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => {
+                if ws_len(s, i) > 0 {
+                    return false;
+                }
+                false
+            }
+            _ => false,
+        };
+        if ws && prev_ws {
+            return false;
+        }
+        prev_ws = ws;
+    }
+    !prev_ws || s.is_empty()
+}
+
+/// Elements that separate words when stripped (`a<br>b` is two words).
+fn breaks_words(name: &str) -> bool {
+    let mut buf = [0u8; 10];
+    if name.len() > buf.len() {
+        return false;
+    }
+    for (d, c) in buf.iter_mut().zip(name.bytes()) {
+        *d = c.to_ascii_lowercase();
+    }
+    matches!(
+        &buf[..name.len()],
+        b"br"
+            | b"p"
+            | b"div"
+            | b"li"
+            | b"ul"
+            | b"ol"
+            | b"tr"
+            | b"td"
+            | b"th"
+            | b"table"
+            | b"h1"
+            | b"h2"
+            | b"h3"
+            | b"h4"
+            | b"h5"
+            | b"h6"
+            | b"blockquote"
+            | b"pre"
+            | b"hr"
+            | b"dd"
+            | b"dt"
+            | b"section"
+            | b"article"
+            | b"figure"
+            | b"img"
+    )
 }
 
 /// At a `<`: if it opens a tag, comment or CDATA section, returns the bytes it
@@ -98,49 +209,32 @@ fn skip_tag(s: &str) -> Option<(usize, bool)> {
     }
     let end = tag_end(s)?;
     let name_start = if next == b'/' { 2 } else { 1 };
-    let name: String = s[name_start..end]
-        .chars()
+    let name_len = b[name_start..end]
+        .iter()
         .take_while(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    if next != b'/' && (name == "script" || name == "style") {
-        let close = format!("</{name}");
-        let lower = s.to_ascii_lowercase();
-        let after = lower[end..].find(&close).map_or(s.len(), |p| {
-            let p = end + p;
-            s[p..].find('>').map_or(s.len(), |q| p + q + 1)
-        });
-        return Some((after, true));
+        .count();
+    let name = &s[name_start..name_start + name_len];
+    if next != b'/' && (name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("style")) {
+        return Some((end_of_raw_text(s, end, name), true));
     }
-    let breaks = matches!(
-        name.as_str(),
-        "br" | "p"
-            | "div"
-            | "li"
-            | "ul"
-            | "ol"
-            | "tr"
-            | "td"
-            | "th"
-            | "table"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "blockquote"
-            | "pre"
-            | "hr"
-            | "dd"
-            | "dt"
-            | "section"
-            | "article"
-            | "figure"
-            | "figcaption"
-            | "img"
-    );
-    Some((end + 1, breaks))
+    Some((end + 1, breaks_words(name)))
+}
+
+/// Where the `</name>` closing a script/style element starting before
+/// `from` ends (the whole rest when it is never closed).
+fn end_of_raw_text(s: &str, from: usize, name: &str) -> usize {
+    let b = s.as_bytes();
+    let mut i = from;
+    while let Some(p) = s[i..].find("</") {
+        let at = i + p + 2;
+        if b.len() >= at + name.len()
+            && b[at..at + name.len()].eq_ignore_ascii_case(name.as_bytes())
+        {
+            return s[at..].find('>').map_or(s.len(), |q| at + q + 1);
+        }
+        i = at;
+    }
+    s.len()
 }
 
 /// Index of the `>` that closes the tag starting at `s[0] == '<'`, skipping
@@ -488,6 +582,8 @@ mod tests {
         let out = html_to_text(s);
         assert_eq!(out.as_ptr(), p);
         assert_eq!(plain_text("<b>  x".to_string()), "<b> x");
+        assert_eq!(collapse_ws("a\u{a0}b\u{3000}c".to_string()), "a b c");
+        assert_eq!(collapse_ws("خبر عاجل".to_string()), "خبر عاجل");
     }
 
     #[test]

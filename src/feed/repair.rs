@@ -16,6 +16,11 @@ const RSS_VERSIONS_FEED_RS_READS: [&str; 4] = ["2.0", "", "0.91", "0.92"];
 const RSS090_NS: &str = "http://my.netscape.com/rdf/simple/0.9/";
 const RSS10_NS: &str = "http://purl.org/rss/1.0/";
 
+/// Whether the root start tag `tag` (as in the document) needs a repair.
+pub fn needs_repair(tag: &str) -> bool {
+    repair_root(tag, 0..tag.len()).is_some()
+}
+
 /// A repaired document and what was done to it.
 pub struct Repaired {
     pub text: String,
