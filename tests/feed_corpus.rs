@@ -246,3 +246,44 @@ fn corpus_conformance() {
         baseline_path.display()
     );
 }
+
+/// Every news sample cut off at 16 points (a dropped connection, a full
+/// disk): never a panic, and a cut past the middle still yields entries.
+#[test]
+fn truncated_news_samples() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/feeds/news-samples");
+    if !dir.is_dir() {
+        eprintln!(
+            "feed_corpus: {} not found; truncation check skipped",
+            dir.display()
+        );
+        return;
+    }
+    let mut files = Vec::new();
+    walk(&dir, &mut files);
+    let mut failures = Vec::new();
+    for path in files {
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        for k in 1..=16 {
+            let cut = bytes.len() * k / 17;
+            let outcome = catch_unwind(AssertUnwindSafe(|| feed::parse(&bytes[..cut], None, None)));
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            match outcome {
+                Err(_) | Ok(Err(FeedError::Panicked(_))) => {
+                    failures.push(format!("{name} cut at {cut}: panic"))
+                }
+                Ok(Ok(f)) if f.entries.is_empty() && k > 8 => {
+                    failures.push(format!("{name} cut at {cut}: no entries"))
+                }
+                Ok(Err(e)) if k > 8 => failures.push(format!("{name} cut at {cut}: {e}")),
+                _ => {}
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}

@@ -302,6 +302,36 @@ pub fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>, tld: Option<&str>
     }
 }
 
+/// Position of an XML declaration (`<?xml` + white space) at or after
+/// `from`. Only the first thing in a document may be one; quick-xml acts on
+/// any it meets and, when it names another encoding, panics.
+pub fn stray_declaration(bytes: &[u8], from: usize) -> Option<usize> {
+    let hay = bytes.get(from..)?;
+    memchr::memmem::find_iter(hay, b"<?xml")
+        .find(|&p| hay.get(p + 5).is_some_and(|c| c.is_ascii_whitespace()))
+        .map(|p| from + p)
+}
+
+/// `text` (declaration already cut off) with any further XML declaration
+/// turned into an ordinary processing instruction (`<?xml-stray …?>`), which
+/// parsers ignore.
+pub fn neutralise_stray_declarations(text: &str) -> Cow<'_, str> {
+    let Some(first) = stray_declaration(text.as_bytes(), 0) else {
+        return Cow::Borrowed(text);
+    };
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = 0;
+    let mut at = Some(first);
+    while let Some(p) = at {
+        out.push_str(&text[rest..p]);
+        out.push_str("<?xml-stray");
+        rest = p + 5;
+        at = stray_declaration(text.as_bytes(), rest);
+    }
+    out.push_str(&text[rest..]);
+    Cow::Owned(out)
+}
+
 /// Decodes with `cs`; the flag says whether malformed sequences were replaced.
 pub fn decode_with(bytes: &[u8], cs: Charset) -> (String, bool) {
     match cs {
@@ -465,6 +495,19 @@ mod tests {
         let d = decode(&bytes, Some("text/xml; charset=utf-8"), None);
         assert_eq!(d.encoding, "windows-1256");
         assert!(d.note.unwrap_or_default().contains("sniffed"));
+    }
+
+    #[test]
+    fn stray_declarations_are_renamed() {
+        let t = "<rss><?xml version='1.0' encoding='utf-16'?><?xml-stylesheet href='a'?></rss>";
+        assert_eq!(
+            neutralise_stray_declarations(t),
+            "<rss><?xml-stray version='1.0' encoding='utf-16'?><?xml-stylesheet href='a'?></rss>"
+        );
+        assert!(matches!(
+            neutralise_stray_declarations("<rss/>"),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]

@@ -17,8 +17,22 @@ pub enum JsonProblem {
 
 /// Reads `items` of a JSON Feed (any version) tolerantly.
 pub fn parse(text: &str, base: Option<&Url>) -> Result<lenient::LooseFeed, JsonProblem> {
-    let v: Value = serde_json::from_str(text)
-        .map_err(|e| JsonProblem::Invalid(format!("invalid JSON: {e}")))?;
+    let (v, problems): (Value, Vec<String>) = match serde_json::from_str(text) {
+        Ok(v) => (v, Vec::new()),
+        Err(e) if e.is_eof() => {
+            // Cut off: read the part that is complete.
+            let closed = close_truncated(text)
+                .ok_or_else(|| JsonProblem::Invalid(format!("invalid JSON: {e}")))?;
+            let v = serde_json::from_str(&closed).map_err(|e2| {
+                JsonProblem::Invalid(format!("invalid JSON: {e}; after closing it: {e2}"))
+            })?;
+            (
+                v,
+                vec![format!("JSON cut off ({e}); read the complete part")],
+            )
+        }
+        Err(e) => return Err(JsonProblem::Invalid(format!("invalid JSON: {e}"))),
+    };
     let items = v.get("items").and_then(Value::as_array).ok_or_else(|| {
         JsonProblem::NotJsonFeed(
             "JSON document without an \"items\" array (not a JSON Feed)".into(),
@@ -62,8 +76,49 @@ pub fn parse(text: &str, base: Option<&Url>) -> Result<lenient::LooseFeed, JsonP
     Ok(lenient::LooseFeed {
         title: s(&v, "title"),
         entries,
-        problems: Vec::new(),
+        problems,
     })
+}
+
+/// For JSON cut off mid-way: the longest prefix that ends just after a
+/// complete object or array inside the document, with the brackets still
+/// open there closed. `None` when no such point exists.
+pub fn close_truncated(text: &str) -> Option<String> {
+    let mut stack: Vec<u8> = Vec::new();
+    let (mut in_str, mut esc) = (false, false);
+    let mut best: Option<(usize, Vec<u8>)> = None;
+    for (i, &c) in text.as_bytes().iter().enumerate() {
+        if in_str {
+            if esc {
+                esc = false;
+            } else if c == b'\\' {
+                esc = true;
+            } else if c == b'"' {
+                in_str = false;
+            }
+            continue;
+        }
+        match c {
+            b'"' => in_str = true,
+            b'{' | b'[' => stack.push(c),
+            b'}' | b']' => {
+                stack.pop();
+                if !stack.is_empty() {
+                    best = Some((i + 1, stack.clone()));
+                }
+            }
+            _ => {}
+        }
+    }
+    let (end, open) = best?;
+    let mut out = String::with_capacity(end + open.len());
+    out.push_str(&text[..end]);
+    out.extend(
+        open.iter()
+            .rev()
+            .map(|&c| if c == b'{' { '}' } else { ']' }),
+    );
+    Some(out)
 }
 
 fn absolutize(href: &str, base: Option<&Url>) -> Option<String> {
@@ -96,5 +151,12 @@ mod tests {
             parse("{\"items\":[", None),
             Err(JsonProblem::Invalid(_))
         ));
+        let cut = parse(
+            r#"{"title":"T","items":[{"id":"a","title":"x"},{"id":"b","title":"y"},{"id":"c","ti"#,
+            None,
+        )
+        .unwrap_or_default();
+        assert_eq!(cut.entries.len(), 2);
+        assert_eq!(cut.problems.len(), 1);
     }
 }

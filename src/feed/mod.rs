@@ -140,6 +140,9 @@ fn fast_path(bytes: &[u8], base: Option<&Url>) -> Result<ParsedFeed, Option<Stri
         }
         _ => return Err(None),
     };
+    if decode::stray_declaration(bytes, decode::declaration_end(bytes).unwrap_or(0)).is_some() {
+        return Err(None);
+    }
     let feed = run_feed_rs(bytes, base).map_err(|p| p.contains("panicked").then_some(p))?;
     let n = feed.entries.len();
     if first == Some('<') && lenient::count_entries(bytes) > n {
@@ -224,6 +227,12 @@ fn parse_xml(
     base: Option<&Url>,
     warnings: &mut Vec<String>,
 ) -> Result<ParsedFeed, FeedError> {
+    let cleaned = decode::neutralise_stray_declarations(text);
+    if let std::borrow::Cow::Owned(_) = cleaned {
+        warnings
+            .push("renamed an XML declaration found after the start of the document".to_string());
+    }
+    let text: &str = &cleaned;
     let Some(root) = lenient::root_range(text) else {
         if looks_like_html(text) {
             return Err(FeedError::HtmlPage {
@@ -413,6 +422,7 @@ fn parse_json(
         "read {} items from the JSON directly after: {problem}",
         entries.len()
     ));
+    note_problems(&loose.problems, &mut warnings);
     Ok(ParsedFeed {
         title: loose.title,
         format: Some(format),
