@@ -146,6 +146,18 @@ pub fn start_tag(text: &str, at: usize) -> Option<Tag<'_>> {
         let c = b[i];
         match quote {
             Some(q) if c == q => quote = None,
+            // `<` cannot occur in an XML attribute value: the quote is broken.
+            // Ending the tag here keeps a stray quote from making every later
+            // tag scan to the end of the document (quadratic time).
+            Some(_) if c == b'<' => {
+                return Some(Tag {
+                    name: &text[at + 1..name_end],
+                    attrs: &text[name_end..i],
+                    attrs_at: name_end,
+                    end: i,
+                    self_closing: false,
+                })
+            }
             Some(_) => {}
             None if c == b'"' || c == b'\'' => quote = Some(c),
             None if c == b'>' => {
@@ -215,6 +227,10 @@ fn field_for(local: &str) -> Option<Field> {
         _ => return None,
     })
 }
+
+/// Deeper elements are read as text: bounds the work per end tag on
+/// pathological input (thousands of unclosed `<br>` in a description).
+const MAX_DEPTH: usize = 256;
 
 /// An element still open during the scan.
 struct Open<'a> {
@@ -393,7 +409,7 @@ pub fn parse(text: &str, base: Option<&Url>) -> LooseFeed {
                 if has_base {
                     bases.pop();
                 }
-            } else {
+            } else if stack.len() < MAX_DEPTH {
                 stack.push(Open {
                     name: tag.name,
                     content_at: tag.end,
@@ -764,6 +780,21 @@ mod tests {
             ),
             Some(61..80)
         );
+    }
+
+    #[test]
+    fn broken_quote_stays_linear() {
+        let mut doc = String::from("<rss><channel><item><title x=\"oops>T</title>");
+        for _ in 0..20_000 {
+            doc.push_str("<a>b</a>");
+        }
+        doc.push_str("</item><item><title>U</title></item>");
+        let f = parse(&doc, None);
+        assert_eq!(f.entries.len(), 2);
+        let deep = "<rss><item><title>x</title><description>".to_string()
+            + &"<br>".repeat(5000)
+            + "</description></item></rss>";
+        assert_eq!(parse(&deep, None).entries.len(), 1);
     }
 
     #[test]

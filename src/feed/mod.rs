@@ -360,7 +360,7 @@ fn note_problems(problems: &[String], warnings: &mut Vec<String>) {
 fn run_feed_rs(bytes: &[u8], base: Option<&Url>) -> Result<feed_rs::model::Feed, String> {
     let parser = feed_rs::parser::Builder::new()
         .base_uri(base.map(Url::as_str))
-        // An empty id marks "the feed had none"; ids are settled in `entry_id`.
+        // An empty id marks "the feed had none"; ids are settled in `finish_entry`.
         .id_generator(|_, _, _| String::new())
         .sanitize_content(false)
         .build();
