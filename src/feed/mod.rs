@@ -120,7 +120,7 @@ fn parse_unguarded(
 /// that accounts for every entry element is returned; anything else falls
 /// back to the full path (`Err`), carrying a contained panic's message.
 fn fast_path(bytes: &[u8], base: Option<&Url>) -> Result<ParsedFeed, Option<String>> {
-    let head = utf8_prefix(&bytes[..bytes.len().min(8 * 1024)]);
+    let head = utf8_prefix(&bytes[..bytes.len().min(1024)]);
     let first = head
         .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
         .chars()
@@ -128,7 +128,15 @@ fn fast_path(bytes: &[u8], base: Option<&Url>) -> Result<ParsedFeed, Option<Stri
     let (atom, format) = match first {
         Some('{') => (false, "JSON Feed".to_string()),
         Some('<') => {
-            let root = lenient::root_range(head).ok_or(None)?;
+            // The root start tag is normally within the first kilobyte; a
+            // longer prolog (comments, DOCTYPE) gets a second, wider look.
+            let (head, root) = match lenient::root_range(head) {
+                Some(root) => (head, root),
+                None => {
+                    let wide = utf8_prefix(&bytes[..bytes.len().min(16 * 1024)]);
+                    (wide, lenient::root_range(wide).ok_or(None)?)
+                }
+            };
             let tag = &head[root];
             let (dialect, format) = classify(tag);
             if !matches!(dialect, Dialect::Rss | Dialect::Rdf | Dialect::Atom)
