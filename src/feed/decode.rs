@@ -285,14 +285,29 @@ pub fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>, tld: Option<&str>
         _ => {}
     }
 
-    // Declared (or defaulted to) UTF-8 but not valid UTF-8: sniff.
-    let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    det.feed(body, true);
-    let enc = det.guess(tld.map(str::as_bytes), chardetng::Utf8Detection::Deny);
+    // Declared (or defaulted to) UTF-8 but not valid UTF-8. A legacy HTTP
+    // charset that the declaration overruled is the next-best evidence.
     let why = match &chosen {
         Some((_, why)) => format!("{why} was invalid"),
         None => "no declaration; not valid UTF-8".to_string(),
     };
+    if let Some(cs) = header
+        .and_then(charset_for_label)
+        .filter(|cs| !cs.is_utf8() && !cs.is_wide())
+    {
+        let (text, bad) = decode_with(body, cs);
+        if !bad {
+            notes.insert(0, format!("HTTP charset; {why}"));
+            return Decoded {
+                text: Cow::Owned(text),
+                encoding: cs.name(),
+                note: Some(format!("decoded as {} ({})", cs.name(), notes.join("; "))),
+            };
+        }
+    }
+    let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    det.feed(body, true);
+    let enc = det.guess(tld.map(str::as_bytes), chardetng::Utf8Detection::Deny);
     notes.insert(0, format!("sniffed; {why}"));
     let (text, _) = enc.decode_without_bom_handling(body);
     Decoded {
@@ -508,6 +523,19 @@ mod tests {
             neutralise_stray_declarations("<rss/>"),
             Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn http_charset_backs_up_a_false_utf8_declaration() {
+        let (bytes, _, _) = encoding_rs::WINDOWS_1256.encode("<rss>خبر</rss>");
+        let mut doc = b"<?xml version=\"1.0\" encoding=\"utf-8\"?>".to_vec();
+        doc.extend_from_slice(&bytes);
+        let d = decode(&doc, Some("text/xml; charset=windows-1256"), None);
+        assert_eq!(d.text, "<rss>خبر</rss>");
+        assert!(d
+            .note
+            .unwrap_or_default()
+            .contains("HTTP charset; declared utf-8 was invalid"));
     }
 
     #[test]
