@@ -84,12 +84,32 @@ fn scan(s: &str, markup: bool) -> String {
             None => {
                 run.get_or_insert(i);
                 i += 1;
+                // Ordinary bytes are the bulk of any text: skip them in a
+                // tight loop instead of going through the match above.
+                while i < b.len() && SPECIAL[usize::from(b[i])] == 0 {
+                    i += 1;
+                }
             }
         }
     }
     out.flush(s, &mut run, s.len());
     out.text
 }
+
+/// Bytes [`scan`] must look at: markup starts, white space, and the lead
+/// bytes of non-ASCII white space. Everything else is copied as is.
+static SPECIAL: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let special: [u8; 12] = [
+        b'<', b'&', b' ', b'\t', b'\n', 0x0b, 0x0c, b'\r', 0xC2, 0xE1, 0xE2, 0xE3,
+    ];
+    let mut k = 0;
+    while k < special.len() {
+        t[special[k] as usize] = 1;
+        k += 1;
+    }
+    t
+};
 
 /// Text being built by [`scan`]: a space is owed before the next visible
 /// text when `space` is set (never at the start).
@@ -240,18 +260,20 @@ fn end_of_raw_text(s: &str, from: usize, name: &str) -> usize {
 /// Index of the `>` that closes the tag starting at `s[0] == '<'`, skipping
 /// quoted attribute values (which may contain `>`).
 fn tag_end(s: &str) -> Option<usize> {
-    let mut quote: Option<u8> = None;
-    for (i, &c) in s.as_bytes().iter().enumerate().skip(1) {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None if c == b'"' || c == b'\'' => quote = Some(c),
-            None if c == b'>' => return Some(i),
-            None if c == b'<' => return None,
-            None => {}
+    // memchr jumps over long attribute values (link-heavy HTML is mostly
+    // `href`s), instead of stepping through them byte by byte.
+    let b = s.as_bytes();
+    let mut i = 1;
+    loop {
+        let p = i + memchr::memchr3(b'>', b'"', b'\'', &b[i..])?;
+        if memchr::memchr(b'<', &b[i..p]).is_some() {
+            return None;
+        }
+        match b[p] {
+            b'>' => return Some(p),
+            q => i = p + 1 + memchr::memchr(q, &b[p + 1..])? + 1,
         }
     }
-    None
 }
 
 /// Decodes one character reference at the start of `s` (`&amp;`, `&#233;`,
@@ -571,6 +593,8 @@ mod tests {
         assert_eq!(t("a < b and c > d"), "a < b and c > d");
         assert_eq!(t("x<script>var a = '<p>';</script>y"), "x y");
         assert_eq!(t("<a href=\"x>y\">link</a>"), "link");
+        assert_eq!(t("<a title='it\"s'>q</a> <b"), "q <b");
+        assert_eq!(t("1 <2 and 3> 4"), "1 <2 and 3> 4");
         assert_eq!(t("&#150;"), "–");
     }
 
