@@ -260,12 +260,25 @@ fn end_of_raw_text(s: &str, from: usize, name: &str) -> usize {
 /// Index of the `>` that closes the tag starting at `s[0] == '<'`, skipping
 /// quoted attribute values (which may contain `>`).
 fn tag_end(s: &str) -> Option<usize> {
-    // memchr jumps over long attribute values (link-heavy HTML is mostly
-    // `href`s), instead of stepping through them byte by byte.
     let b = s.as_bytes();
-    let mut i = 1;
+    // Most tags (`<p>`, `</a>`) end within a few bytes: a plain loop is
+    // cheaper there than setting up memchr.
+    for (i, &c) in b.iter().enumerate().take(24).skip(1) {
+        match c {
+            b'>' => return Some(i),
+            b'<' => return None,
+            b'"' | b'\'' => return tag_end_from(b, i),
+            _ => {}
+        }
+    }
+    tag_end_from(b, b.len().min(24))
+}
+
+/// [`tag_end`] from `i` (outside quotes) on: memchr jumps over long
+/// attribute values (link-heavy HTML is mostly `href`s).
+fn tag_end_from(b: &[u8], mut i: usize) -> Option<usize> {
     loop {
-        let p = i + memchr::memchr3(b'>', b'"', b'\'', &b[i..])?;
+        let p = i + memchr::memchr3(b'>', b'"', b'\'', b.get(i..)?)?;
         if memchr::memchr(b'<', &b[i..p]).is_some() {
             return None;
         }
