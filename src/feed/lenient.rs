@@ -120,8 +120,6 @@ pub fn attr<'a>(list: &[Attr<'a>], name: &str) -> Option<&'a str> {
 pub struct Tag<'a> {
     pub name: &'a str,
     pub attrs: &'a str,
-    /// Offset of `attrs` within the document.
-    pub attrs_at: usize,
     /// Index just after the tag's `>`.
     pub end: usize,
     pub self_closing: bool,
@@ -153,7 +151,6 @@ pub fn start_tag(text: &str, at: usize) -> Option<Tag<'_>> {
                 return Some(Tag {
                     name: &text[at + 1..name_end],
                     attrs: &text[name_end..i],
-                    attrs_at: name_end,
                     end: i,
                     self_closing: false,
                 })
@@ -166,7 +163,6 @@ pub fn start_tag(text: &str, at: usize) -> Option<Tag<'_>> {
                 return Some(Tag {
                     name: &text[at + 1..name_end],
                     attrs: &text[name_end..attrs_end],
-                    attrs_at: name_end,
                     end: i + 1,
                     self_closing,
                 });
@@ -176,7 +172,6 @@ pub fn start_tag(text: &str, at: usize) -> Option<Tag<'_>> {
                 return Some(Tag {
                     name: &text[at + 1..name_end],
                     attrs: &text[name_end..i],
-                    attrs_at: name_end,
                     end: i,
                     self_closing: false,
                 })
