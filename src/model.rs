@@ -23,6 +23,8 @@ pub struct FeedEntry {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ParsedFeed {
     pub title: Option<String>,
+    /// What the document was read as ("RSS 2.0", "Atom 0.3", "JSON Feed", …).
+    pub format: Option<String>,
     pub entries: Vec<FeedEntry>,
     /// Decoding and repair steps taken, and what was lost on the way.
     pub warnings: Vec<String>,
