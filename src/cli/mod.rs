@@ -119,6 +119,13 @@ pub enum Command {
         watchlist: PathBuf,
         file: Option<PathBuf>,
     },
+    /// What marsad reads from a feed (file or URL): entries and repair steps.
+    Inspect {
+        target: String,
+        /// `{"entries": [...], "warnings": [...]}`
+        #[arg(long)]
+        json: bool,
+    },
     /// Offline end-to-end run on a bundled scenario, printing the alerts.
     Demo {
         /// Pause between passes, in milliseconds.
@@ -204,6 +211,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::ExportOpml(c) => with_config(&c, |cfg| ops::export_opml(&cfg)),
         Command::Backup { path, config } => with_config(&config, |cfg| ops::backup(&cfg, &path)),
         Command::Claims { watchlist, file } => claims(&watchlist, file.as_deref()),
+        Command::Inspect { target, json } => inspect(&target, json),
         Command::Demo { pause_ms } => match runtime()
             .and_then(|rt| rt.block_on(demo::run(std::time::Duration::from_millis(pause_ms))))
         {
@@ -269,6 +277,53 @@ fn claims(watchlist: &Path, file: Option<&Path>) -> i32 {
             exit::INPUT
         }
     }
+}
+
+/// Reads a file, or fetches a URL with the default client settings.
+/// Returns (bytes, content type, base URL).
+fn read_target(target: &str) -> std::result::Result<(Vec<u8>, Option<String>, Option<url::Url>), String> {
+    if target.starts_with("http://") || target.starts_with("https://") {
+        let url = url::Url::parse(target).map_err(|e| format!("{target}: {e}"))?;
+        let cfg = config::parse("", "(defaults)", None).map_err(|e| e.to_string())?;
+        let rt = runtime().map_err(|e| e.to_string())?;
+        rt.block_on(async {
+            let f = crate::fetch::Fetcher::new(&cfg.fetch, &cfg.poll).map_err(|e| e.to_string())?;
+            let r = f.get(&crate::fetch::Request::get(url, true)).await.map_err(|e| e.to_string())?;
+            Ok((r.body, r.content_type, Some(r.url)))
+        })
+    } else {
+        let path = Path::new(target);
+        let bytes = std::fs::read(path).map_err(|e| format!("{target}: {e}"))?;
+        let bytes = if target.ends_with(".gz") {
+            let mut out = Vec::new();
+            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut out).map_err(|e| format!("{target}: not gzip: {e}"))?;
+            out
+        } else {
+            bytes
+        };
+        Ok((bytes, None, None))
+    }
+}
+
+fn inspect(target: &str, json: bool) -> i32 {
+    let (bytes, ct, base) = match read_target(target) {
+        Ok(x) => x,
+        Err(e) => {
+            if json {
+                println!("{}", serde_json::json!({"entries": [], "warnings": [], "error": e}));
+            } else {
+                eprintln!("{e}");
+            }
+            return exit::INPUT;
+        }
+    };
+    let result = crate::feed::parse(&bytes, ct.as_deref(), base.as_ref());
+    if json {
+        println!("{}", crate::feed::inspect::to_json(&result));
+    } else {
+        print!("{}", crate::feed::inspect::to_text(&result));
+    }
+    crate::feed::inspect::exit_code(&result)
 }
 
 fn check_config(path: &Path) -> i32 {
