@@ -149,6 +149,22 @@ const EN_WORDS: &[(&str, Frame, Need)] = &[
     ),
     ("controls", Frame::Holds, Need::Nothing),
     ("holds", Frame::Holds, Need::Nothing),
+    (
+        "holding hold retains retained retaining maintains maintained",
+        Frame::Holds,
+        Need::Nothing,
+    ),
+    // Nouns: "their withdrawal from", "the capture of F by X".
+    (
+        "withdrawal pullout retreat evacuation handover loss",
+        Frame::Loss,
+        Need::Nothing,
+    ),
+    (
+        "capture seizure takeover recapture liberation",
+        Frame::Gain,
+        Need::Nothing,
+    ),
     ("lost loses losing", Frame::Loss, Need::Nothing),
     (
         "withdrew withdraws withdrawn withdrawing",
@@ -189,6 +205,22 @@ const EN_WORDS: &[(&str, Frame, Need)] = &[
     ("fell falls fallen", Frame::FellTo, Need::Next(&["to"])),
     ("held", Frame::Possess, Need::Next(&["by"])),
     ("controlled", Frame::Possess, Need::Next(&["by"])),
+];
+
+/// English nouns of the list above: like Arabic verbal nouns, their agent
+/// may be a possessive or a "by" phrase.
+const EN_NOUNS: &[&str] = &[
+    "withdrawal",
+    "pullout",
+    "retreat",
+    "evacuation",
+    "handover",
+    "loss",
+    "capture",
+    "seizure",
+    "takeover",
+    "recapture",
+    "liberation",
 ];
 
 /// Object pronouns attached to Arabic verbs.
@@ -273,7 +305,13 @@ impl Lexicon {
             for f in forms.split(' ') {
                 words.insert(
                     f.to_string(),
-                    trig(frame, f.ends_with("ing"), false, need, 0.9),
+                    trig(
+                        frame,
+                        f.ends_with("ing") || EN_NOUNS.contains(&f),
+                        false,
+                        need,
+                        0.9,
+                    ),
                 );
             }
         }
@@ -476,6 +514,9 @@ const IRREALIS: &[&str] = &[
     "يرجح",
     "وشك",
     "مرتقب",
+    "ربما",
+    "يحتمل",
+    "محتمل",
     "سوف",
     "لن", // condition, question
     "if",
@@ -648,6 +689,18 @@ const CHANGE: &[&str] = &[
 ];
 
 const FILLER: &[&str] = &[
+    "rebels",
+    "insurgents",
+    "gunmen",
+    "jihadists",
+    "متمردو",
+    "متمردي",
+    "مقاتلون",
+    "مسلحون",
+    "كتائب",
+    "ميليشيا",
+    "مليشيا",
+    "مليشيات",
     "the",
     "of",
     "its",

@@ -370,9 +370,16 @@ impl Detector {
                 }
                 let prev = s.bare(i.wrapping_sub(1));
                 let by_hand = prefix.ends_with('ب') && !stem.starts_with("سيطر");
-                let subject_to = prefix.ends_with('ل') && prev.starts_with("خاضع");
+                // "خاضع لسيطرة X", "يخضع F لسيطرة X".
+                let subject_to = prefix.ends_with('ل')
+                    && (i.saturating_sub(5).max(s.a)..i).any(|j| {
+                        let w = s.bare(j);
+                        ["خاضع", "يخضع", "تخضع", "خضع"]
+                            .iter()
+                            .any(|p| w.starts_with(p))
+                    });
                 // "في السيطرة" is "in taking control", not "in the control of".
-                let under = (prev == "تحت"
+                let under = (matches!(prev, "تحت" | "الي")
                     || (matches!(prev, "في" | "بين") && !stem.starts_with("سيطر")))
                     && !prefix.contains('ل');
                 let out_of = matches!(prev, "عن" | "خارج") && prefix.is_empty();
@@ -417,7 +424,8 @@ impl Detector {
                 continue;
             }
             let out_of = p == "of" && s.word(j.wrapping_sub(1)) == "out" || p == "beyond";
-            let under = matches!(p, "under" | "in" | "into");
+            // "returned to Houthi control" (but not "to control", the verb).
+            let under = matches!(p, "under" | "in" | "into") || (p == "to" && j + 1 < i);
             if !(out_of || under) {
                 return None;
             }
@@ -454,6 +462,13 @@ impl Detector {
                 s.word(f.start.wrapping_sub(2)),
                 "managed" | "able" | "succeeded" | "moved"
             )
+        {
+            return true;
+        }
+        // "قد تسيطر": may take (قد before a past verb is "has", a fact).
+        if s.bare(f.pos.wrapping_sub(1)) == "قد"
+            && s.bare(f.pos).starts_with(['ي', 'ت', 'ن'])
+            && !f.trigger.masdar
         {
             return true;
         }
@@ -537,11 +552,24 @@ impl Detector {
                         .filter(|(_, sl)| *sl == Slot::Plain)
                         .filter_map(|(m, _)| Sentence::actor(m))
                         .collect();
-                    match (after.as_slice(), self.actor_before(s, f.pos)) {
-                        ([a, p, ..], _) => (Some(*a), Some(*p)),
-                        ([p], Some(b)) => (Some(b), Some(*p)),
-                        ([a], None) => (Some(*a), None),
-                        ([], b) => (b, None),
+                    let by = self.by_actor(s, f.pos + 1, scope_end);
+                    let after: Vec<usize> = after.into_iter().filter(|a| Some(*a) != by).collect();
+                    if let Some(b) = by {
+                        // Passive with an agent: "طُرد X من F على يد Y".
+                        (
+                            Some(b),
+                            after
+                                .first()
+                                .copied()
+                                .or_else(|| self.actor_before(s, f.pos)),
+                        )
+                    } else {
+                        match (after.as_slice(), self.actor_before(s, f.pos)) {
+                            ([a, p, ..], _) => (Some(*a), Some(*p)),
+                            ([p], Some(b)) => (Some(b), Some(*p)),
+                            ([a], None) => (Some(*a), None),
+                            ([], b) => (b, None),
+                        }
                     }
                 } else if passive {
                     let before = self.actor_before(s, f.pos);
@@ -633,7 +661,17 @@ impl Detector {
                     return Some(a);
                 }
             }
-            return self.actor_before(s, f.pos);
+            // Failing both, the first actor later in the clause that is not in
+            // a "from"/"to" slot ("سيطر متمردو حركة X على": a long subject).
+            return self.actor_before(s, f.pos).or_else(|| {
+                let end = (f.pos + 1..s.b)
+                    .find(|&i| s.is(i, &self.cues.scope_end))
+                    .unwrap_or(s.b);
+                self.slots_after(s, f.pos + 1, end)
+                    .into_iter()
+                    .find(|(m, sl)| *sl == Slot::Plain && m.prefix.is_empty())
+                    .and_then(|(m, _)| Sentence::actor(m))
+            });
         }
         if f.trigger.masdar {
             if let Some(a) = self.actor_before(s, f.pos) {
@@ -709,9 +747,14 @@ impl Detector {
 
     /// The actor of a passive "by X" right after the verb.
     fn by_actor(&self, s: &Sentence, from: usize, end: usize) -> Option<usize> {
-        (from..end.min(from + 4))
-            .find(|&i| s.word(i) == "by")
-            .and_then(|i| self.actor_after(s, i + 1, true))
+        (from..end.min(from + 6)).find_map(|i| match s.word(i) {
+            "by" => self.actor_after(s, i + 1, true),
+            // "على يد X", "على أيدي X": at the hands of X.
+            "علي" if matches!(s.word(i + 1), "يد" | "ايدي") => {
+                self.actor_after(s, i + 2, true)
+            }
+            _ => None,
+        })
     }
 
     /// Actor mentions after `from` (up to `end`) and the slot each is in.
