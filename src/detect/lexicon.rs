@@ -288,6 +288,20 @@ impl Lexicon {
                     .or_insert(trig(frame, false, pron, Need::Nothing, 0.9));
             }
         }
+        // Participles of control: "مسيطرة على" (in control of).
+        for p in [
+            "مسيطر",
+            "مسيطره",
+            "مسيطرا",
+            "مسيطرين",
+            "مسيطرون",
+            "مسيطرتين",
+        ] {
+            words.insert(
+                p.to_string(),
+                trig(Frame::Holds, false, false, Need::Words(&["علي"]), 0.85),
+            );
+        }
         for &(m, frame, need) in AR_MASDARS {
             // A masdar may carry a possessive pronoun: "سيطرتها", "انسحابه".
             let stem = m

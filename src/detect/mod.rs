@@ -93,7 +93,19 @@ impl Sentence<'_> {
     /// Whether word `i` is in `set`, with or without an Arabic conjunction
     /// (the و of "وقعت" is a root letter, the و of "وسيطرت" is not).
     fn is(&self, i: usize, set: &std::collections::HashSet<&str>) -> bool {
-        set.contains(self.word(i)) || set.contains(self.bare(i))
+        let w = self.word(i);
+        set.contains(w)
+            || set.contains(self.bare(i))
+            || (is_arabic(w) && proclitic_stems(w).any(|(_, st)| set.contains(st)))
+    }
+
+    /// Whether a facility name starts right after token `i` ("held the dam").
+    fn place_next(&self, i: usize) -> bool {
+        self.mentions.iter().any(|m| {
+            matches!(m.entity, Entity::Facility(_))
+                && (m.tokens.start == i + 1
+                    || (m.tokens.start == i + 2 && self.word(i + 1) == "the"))
+        })
     }
 
     fn mention_at(&self, i: usize) -> Option<&Mention> {
@@ -301,18 +313,18 @@ impl Detector {
             let ok = match t.need {
                 Need::Nothing => true,
                 Need::Next(ws) => ws.contains(&s.word(i + 1)),
-                Need::NextOrPlace(ws) => {
-                    ws.contains(&s.word(i + 1))
-                        || s.mentions.iter().any(|m| {
-                            matches!(m.entity, Entity::Facility(_))
-                                && (m.tokens.start == i + 1
-                                    || (m.tokens.start == i + 2 && s.word(i + 1) == "the"))
-                        })
-                }
-                Need::Words(ws) => (i + 1..(i + 4).min(s.b)).any(|j| ws.contains(&s.bare(j))),
+                Need::NextOrPlace(ws) => ws.contains(&s.word(i + 1)) || s.place_next(i),
+                Need::Words(ws) => (i + 1..(i + 6).min(s.b)).any(|j| ws.contains(&s.bare(j))),
             };
+            let mut t = *t;
             if !ok {
-                continue;
+                // "have controlled the dam", "held the town": holding, in the
+                // active voice, when the place is the direct object.
+                if matches!(w, "controlled" | "held") && s.place_next(i) {
+                    t.frame = Frame::Holds;
+                } else {
+                    continue;
+                }
             }
             // "فقد" before a verb is the particle ف + قد ("indeed"), not "lost".
             if s.bare(i) == "قد"
@@ -330,7 +342,7 @@ impl Detector {
             }
             out.push(Found {
                 pos: i,
-                trigger: *t,
+                trigger: t,
                 start: i,
                 out_of: false,
                 pron_possessor: false,
@@ -510,6 +522,16 @@ impl Detector {
                     self.actor_after(s, f.pos + 1, true)
                         .or_else(|| self.actor_between(s, f.start, f.pos))
                 };
+                // "X remains in control of F": the subject holds the object.
+                let in_control_of = possessor.is_none()
+                    && s.word(f.pos) == "control"
+                    && s.word(f.pos + 1) == "of"
+                    && !f.out_of;
+                let possessor = if in_control_of {
+                    self.actor_before(s, f.start)
+                } else {
+                    possessor
+                };
                 let Some(actor) = possessor else { return out };
                 let no_longer =
                     (f.start.saturating_sub(3).max(s.a)..f.start).any(|i| s.word(i) == "longer");
@@ -520,7 +542,12 @@ impl Detector {
                 } else {
                     self.possession_kind(s, f.start)
                 };
-                for fac in self.facilities_around(s, f.start, f.pos + 1, scope_end) {
+                let facs = if in_control_of {
+                    self.facilities_in(s, f.pos + 1, scope_end)
+                } else {
+                    self.facilities_around(s, f.start, f.pos + 1, scope_end)
+                };
+                for fac in facs {
                     out.push(Raw {
                         facility: fac,
                         actor,
@@ -737,7 +764,17 @@ impl Detector {
                     && matches!(prev2, "from" | "to" | "against" | "between"))
                     || m.prefix.ends_with('ل')
                     || m.prefix.ends_with('ب');
-                if slot {
+                // "rebels from the M23 movement": membership, not a source.
+                let from_at = match (prev, prev2) {
+                    ("from", _) => Some(m.tokens.start - 1),
+                    ("the", "from") => Some(m.tokens.start - 2),
+                    _ => None,
+                };
+                let membership = from_at.is_some_and(|k| {
+                    let w = s.word(k.wrapping_sub(1));
+                    self.cues.filler.contains(w) && !matches!(w, "the" | "of" | "its")
+                });
+                if slot && !membership {
                     None
                 } else {
                     Sentence::actor(m)
