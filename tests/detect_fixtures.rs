@@ -1,5 +1,5 @@
-//! Regression set of control claims from other conflicts (DR Congo, Somalia,
-//! Yemen, Sudan, Ukraine), scored like `score_claims.py`: a claim is
+//! Regression sets of control claims from other conflicts (DR Congo, Somalia,
+//! Yemen, Sudan, Ukraine, Libya, Mali), scored like `score_claims.py`: a claim is
 //! `(facility, actor, polarity)` with gain/holds = +, loss = −; "optional"
 //! gold claims count neither way.
 
@@ -30,10 +30,19 @@ fn keys(v: &serde_json::Value) -> HashSet<Key> {
 
 #[test]
 fn other_conflicts_regression_set() {
+    score("watchlist-other.toml", "other-conflicts.jsonl");
+}
+
+#[test]
+fn libya_mali_regression_set() {
+    score("watchlist-libya-mali.toml", "libya-mali.jsonl");
+}
+
+fn score(watchlist: &str, gold: &str) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/claims");
-    let wl = Watchlist::load(&dir.join("watchlist-other.toml")).expect("watchlist");
+    let wl = Watchlist::load(&dir.join(watchlist)).expect("watchlist");
     let detector = Detector::new(wl);
-    let text = std::fs::read_to_string(dir.join("other-conflicts.jsonl")).expect("gold");
+    let text = std::fs::read_to_string(dir.join(gold)).expect("gold");
     let (mut tp, mut fp, mut fneg) = (0usize, 0usize, 0usize);
     let mut errors = Vec::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {

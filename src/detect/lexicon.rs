@@ -203,6 +203,17 @@ const EN_WORDS: &[(&str, Frame, Need)] = &[
     ),
     ("cleared", Frame::Expel, Need::Words(&["of"])),
     ("fell falls fallen", Frame::FellTo, Need::Next(&["to"])),
+    // "control of F passed to X".
+    (
+        "passed transferred reverted",
+        Frame::FellTo,
+        Need::Next(&["to"]),
+    ),
+    (
+        "kept keeps keep",
+        Frame::Holds,
+        Need::Words(&["control", "hold", "grip"]),
+    ),
     ("held", Frame::Possess, Need::Next(&["by"])),
     ("controlled", Frame::Possess, Need::Next(&["by"])),
 ];

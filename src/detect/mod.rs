@@ -307,6 +307,24 @@ impl Detector {
                 continue;
             }
             let w = s.word(i);
+            // "they now control F": the present of the verb.
+            if w == "control" && s.place_next(i) {
+                let t = Trigger {
+                    frame: Frame::Holds,
+                    masdar: false,
+                    pron_obj: false,
+                    need: Need::Nothing,
+                    weight: 0.85,
+                };
+                out.push(Found {
+                    pos: i,
+                    trigger: t,
+                    start: i,
+                    out_of: false,
+                    pron_possessor: false,
+                });
+                continue;
+            }
             let Some(t) = self.lexicon.get(w) else {
                 continue;
             };
@@ -487,8 +505,15 @@ impl Detector {
         if f.trigger.frame == Frame::FellTo || f.out_of {
             return false;
         }
-        // Negation right before it.
-        let lo = f.start.saturating_sub(3).max(s.a);
+        // Negation right before it, in its own clause ("دون قتال بعد انسحاب X":
+        // the negation is of the fighting, not of the withdrawal).
+        let mut lo = f.start.saturating_sub(3).max(s.a);
+        if let Some(k) = (lo..f.start)
+            .rev()
+            .find(|&k| s.is(k, &c.scope_end) || s.word(k) == ",")
+        {
+            lo = k + 1;
+        }
         for i in lo..f.start {
             let w = s.bare(i);
             if matches!(w, "ما" | "لا") {
@@ -616,6 +641,16 @@ impl Detector {
                     Frame::Gain | Frame::Expel => ClaimKind::Gain,
                     Frame::Loss => ClaimKind::Loss,
                     _ => ClaimKind::Holds,
+                };
+                // "انتقلت السيطرة على F إلى X": a verbal noun of control with
+                // no agent of its own goes to the actor it is moved to.
+                let agent = match agent {
+                    None if f.trigger.masdar && f.trigger.frame == Frame::Gain => self
+                        .slots_after(s, f.pos + 1, scope_end)
+                        .into_iter()
+                        .find(|(_, sl)| *sl == Slot::To)
+                        .and_then(|(m, _)| Sentence::actor(m)),
+                    a => a,
                 };
                 let mut parties: Vec<(usize, ClaimKind)> = Vec::new();
                 if let Some(a) = agent {

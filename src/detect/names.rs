@@ -182,6 +182,32 @@ fn is_arabic_word(w: &str) -> bool {
         .is_some_and(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
 }
 
+/// A normalised name and its other grammatical case: Arabic sound
+/// masculine plurals and duals change their ending with the case
+/// ("الحوثيون" / "الحوثيين", "المتمردون الطوارق" / "المتمردين الطوارق").
+pub fn case_variants(name: &str) -> Vec<String> {
+    let mut out = vec![name.to_string()];
+    if !is_arabic_word(name) {
+        return out;
+    }
+    let swapped: Vec<String> = name
+        .split(' ')
+        .map(|w| {
+            let long = w.chars().count() >= 5;
+            match (w.strip_suffix("ون"), w.strip_suffix("ين")) {
+                (Some(stem), _) if long => format!("{stem}ين"),
+                (_, Some(stem)) if long && stem.ends_with('ي') => format!("{stem}ون"),
+                _ => w.to_string(),
+            }
+        })
+        .collect();
+    let swapped = swapped.join(" ");
+    if swapped != name {
+        out.push(swapped);
+    }
+    out
+}
+
 /// Plural and dual forms of a kind word (normalised, without the article).
 pub fn plural_forms(word: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -242,8 +268,10 @@ impl NameMatcher {
                     .map(|(i, f)| (Entity::Facility(i), &f.names)),
             );
         for (entity, list) in entities {
-            for raw in list {
-                let n = normalize_str(raw);
+            for n in list
+                .iter()
+                .flat_map(|raw| case_variants(&normalize_str(raw)))
+            {
                 if let Some(rest) = n.strip_prefix("ال") {
                     add(
                         format!("ل{rest}"),
@@ -615,6 +643,19 @@ names = ["Jebel Aulia Dam", "خزان جبل أولياء", "سد جبل أول�
         // Alone, a distinctive part is not the facility.
         assert!(ids("Heglig residents fled").is_empty());
         assert!(ids("سكان هجليج").is_empty());
+    }
+
+    #[test]
+    fn case_variants_of_plurals() {
+        assert_eq!(case_variants("الحوثيون"), vec!["الحوثيون", "الحوثيين"]);
+        assert_eq!(case_variants("الحوثيين"), vec!["الحوثيين", "الحوثيون"]);
+        assert_eq!(
+            case_variants("المتمردون الطوارق"),
+            vec!["المتمردون الطوارق", "المتمردين الطوارق"]
+        );
+        // Not a plural ending: "فلسطين" stays.
+        assert_eq!(case_variants("فلسطين"), vec!["فلسطين"]);
+        assert_eq!(case_variants("Houthis"), vec!["Houthis"]);
     }
 
     #[test]
