@@ -165,7 +165,12 @@ const EN_WORDS: &[(&str, Frame, Need)] = &[
         Frame::Gain,
         Need::Nothing,
     ),
-    ("lost loses losing", Frame::Loss, Need::Nothing),
+    // "lost control of F", "lost F"; not "lost dozens of fighters in F".
+    (
+        "lost loses losing",
+        Frame::Loss,
+        Need::NextOrPlace(&["control", "grip", "hold", "it", "them"]),
+    ),
     (
         "withdrew withdraws withdrawn withdrawing",
         Frame::Loss,

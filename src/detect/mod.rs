@@ -344,6 +344,23 @@ impl Detector {
                     continue;
                 }
             }
+            // "خسر"/"فقد" (lost) are about control only when control or a
+            // place is what was lost ("خسر الجيش عشرات الجنود في F" is not).
+            let b = s.bare(i);
+            if t.frame == Frame::Loss
+                && !t.masdar
+                && !t.pron_obj
+                && ["خسر", "يخسر", "تخسر", "نخسر", "فقد", "يفقد", "تفقد", "نفقد"]
+                    .iter()
+                    .any(|p| b.starts_with(p))
+                && !(i + 1..(i + 5).min(s.b)).any(|j| {
+                    s.mention_at(j)
+                        .is_some_and(|m| matches!(m.entity, Entity::Facility(_)))
+                        || proclitic_stems(s.word(j)).any(|(_, st)| st.starts_with("سيطر"))
+                })
+            {
+                continue;
+            }
             // "فقد" before a verb is the particle ف + قد ("indeed"), not "lost".
             if s.bare(i) == "قد"
                 || (w == "فقد" && self.lexicon.get(s.word(i + 1)).is_some_and(|n| !n.masdar))
@@ -632,7 +649,7 @@ impl Detector {
                 } else {
                     (self.subject(s, f).or(by_actor), None)
                 };
-                let (facs, conf) = self.objects(s, f, scope_end);
+                let (facs, conf) = self.objects(s, f, scope_end, passive);
                 if facs.is_empty() {
                     return out;
                 }
@@ -874,21 +891,59 @@ impl Detector {
     }
 
     /// Object facilities of an active control word, and how sure we are.
-    fn objects(&self, s: &Sentence, f: &Found, scope_end: usize) -> (Vec<usize>, f32) {
+    fn objects(
+        &self,
+        s: &Sentence,
+        f: &Found,
+        scope_end: usize,
+        passive: bool,
+    ) -> (Vec<usize>, f32) {
+        // Passive voice: the place is the subject ("F was captured by X").
+        if passive {
+            let before = self.facilities_around(s, f.pos, f.pos, f.pos);
+            if !before.is_empty() {
+                return (before, 1.0);
+            }
+        }
         let after: Vec<usize> = self.facilities_in(s, f.pos + 1, scope_end);
         if !after.is_empty() {
             return (after, 1.0);
         }
         let pron = f.trigger.pron_obj
-            || (f.pos + 1..(f.pos + 4).min(scope_end))
-                .any(|i| OBJ_PRONOUNS.contains(&s.word(i)) || self.is_anaphor(s, i))
-            || f.trigger.masdar;
-        let before = self.facilities_around(s, f.pos, f.pos, f.pos);
-        if pron {
-            (before, 0.95)
-        } else {
-            (before, 0.7)
+            || (f.pos + 1..(f.pos + 7).min(scope_end))
+                .any(|i| OBJ_PRONOUNS.contains(&s.word(i)) || self.is_anaphor(s, i));
+        // Without a pronoun, a control word with no object may still be
+        // about the place named before it ("F is now under Y's control after
+        // X withdrew"), but only when nothing else could be its object
+        // ("withdrew from the talks", "the capture of 200 soldiers").
+        if !pron && !self.objectless(s, f, scope_end) {
+            return (Vec::new(), 0.0);
         }
+        let before = self.facilities_around(s, f.pos, f.pos, f.pos);
+        (before, if pron { 0.95 } else { 0.7 })
+    }
+
+    /// Whether nothing but its subject, fillers and punctuation follows a
+    /// control word in its scope (at most two other words, no preposition).
+    fn objectless(&self, s: &Sentence, f: &Found, scope_end: usize) -> bool {
+        let mut other = 0;
+        for i in f.pos + 1..scope_end {
+            let w = s.bare(i);
+            if s.in_mention(i)
+                || self.cues.filler.contains(w)
+                || s.norm.tokens[i].kind == crate::text::TokenKind::Punct
+            {
+                continue;
+            }
+            if matches!(
+                w,
+                "from" | "of" | "on" | "over" | "to" | "من" | "عن" | "علي" | "الي"
+            ) {
+                return false;
+            }
+            other += 1;
+        }
+        other <= 2
     }
 
     /// "the city", "المدينة": a kind word standing for a facility named before.

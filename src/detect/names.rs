@@ -372,6 +372,17 @@ impl NameMatcher {
                     }
                 }
             }
+            // The kind itself ("city", "oil_field") names the place too:
+            // "took control of the city", "the fields of X and Y".
+            for part in f
+                .kind
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|p| p.len() > 2)
+            {
+                let part = part.to_lowercase();
+                fp.extend(plural_forms(&part));
+                fh.insert(part);
+            }
             plurals.push(fp);
             heads.push(fh);
         }
