@@ -64,6 +64,7 @@ struct Found {
 
 /// One sentence being read: token range `a..b` of the normalised text.
 struct Sentence<'a> {
+    text: &'a str,
     norm: &'a Normalized,
     a: usize,
     b: usize,
@@ -97,6 +98,13 @@ impl Sentence<'_> {
         set.contains(w)
             || set.contains(self.bare(i))
             || (is_arabic(w) && proclitic_stems(w).any(|(_, st)| set.contains(st)))
+    }
+
+    /// "May" the month, not "may" the modal verb: written with a capital
+    /// inside a sentence.
+    fn is_month_may(&self, i: usize) -> bool {
+        let r = self.norm.tokens[i].orig.clone();
+        i > self.a && self.text.get(r) == Some("May")
     }
 
     /// Whether a facility name starts right after token `i` ("held the dam").
@@ -232,6 +240,7 @@ impl Detector {
                 continue;
             }
             let s = Sentence {
+                text,
                 norm: &norm,
                 a,
                 b,
@@ -499,7 +508,7 @@ impl Detector {
             if matches!(w, ";" | "but" | "however" | "لكن" | "ولكن") {
                 blocked = true;
             }
-            if !blocked && s.is(i, &c.irrealis) {
+            if !blocked && s.is(i, &c.irrealis) && !s.is_month_may(i) {
                 return true;
             }
         }
@@ -929,17 +938,17 @@ impl Detector {
         let mut other = 0;
         for i in f.pos + 1..scope_end {
             let w = s.bare(i);
-            if s.in_mention(i)
-                || self.cues.filler.contains(w)
-                || s.norm.tokens[i].kind == crate::text::TokenKind::Punct
-            {
-                continue;
-            }
             if matches!(
                 w,
                 "from" | "of" | "on" | "over" | "to" | "من" | "عن" | "علي" | "الي"
             ) {
                 return false;
+            }
+            if s.in_mention(i)
+                || self.cues.filler.contains(w)
+                || s.norm.tokens[i].kind == crate::text::TokenKind::Punct
+            {
+                continue;
             }
             other += 1;
         }
@@ -1104,7 +1113,11 @@ impl Detector {
         if let Some(k) = (s.a + 1..(s.a + 7).min(s.b))
             .find(|&j| self.cues.say.contains(s.word(j)) && !is_arabic(s.word(j)))
         {
-            return span(s.a, k);
+            let from = (s.a..k)
+                .rev()
+                .find(|&j| s.word(j) == ",")
+                .map_or(s.a, |c| c + 1);
+            return span(from, k);
         }
         if let Some(c) = (s.a..s.b).rev().find(|&j| s.word(j) == ",") {
             let last = if s.word(s.b - 1) == "." { s.b - 1 } else { s.b };

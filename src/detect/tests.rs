@@ -650,3 +650,46 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn no_claim_when_something_else_is_the_object() {
+    check(&[
+        (
+            "The RSF lost dozens of fighters in an attack on El Fasher.",
+            &[],
+        ),
+        ("خسر الجيش عشرات الجنود في هجوم على مدينة الفاشر.", &[]),
+        ("In El Fasher, the RSF withdrew from the peace talks.", &[]),
+        (
+            "In El Fasher, the army announced the capture of 200 RSF fighters.",
+            &[],
+        ),
+        (
+            "انسحب الجيش السوداني من المفاوضات التي استضافتها الفاشر.",
+            &[],
+        ),
+    ]);
+}
+
+#[test]
+fn months_and_names_are_not_modal_verbs() {
+    check(&[("In May, the RSF seized El Fasher.", &["fasher rsf gain"])]);
+}
+
+#[test]
+fn english_headline_case_and_present_tense() {
+    check(&[
+        (
+            "RSF Seizes El Fasher After 18-Month Siege",
+            &["fasher rsf gain"],
+        ),
+        (
+            "Houthis Take Control Of Hodeidah Port",
+            &["hodeidah-port houthis gain"],
+        ),
+        (
+            "Ukrainian forces now control the Kakhovka dam.",
+            &["kakhovka-dam ua holds"],
+        ),
+    ]);
+}
