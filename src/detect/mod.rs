@@ -482,6 +482,29 @@ impl Detector {
             let out_of = p == "of" && s.word(j.wrapping_sub(1)) == "out" || p == "beyond";
             // "returned to Houthi control" (but not "to control", the verb).
             let under = matches!(p, "under" | "in" | "into") || (p == "to" && j + 1 < i);
+            // "X has full control over F", "X exercises control of F".
+            if w == "control"
+                && matches!(
+                    p,
+                    "have" | "has" | "had" | "having" | "exercise" | "exercises" | "exercised"
+                )
+                && matches!(s.word(i + 1), "over" | "of")
+            {
+                let holds = Trigger {
+                    frame: Frame::Holds,
+                    masdar: false,
+                    pron_obj: false,
+                    need: Need::Nothing,
+                    weight: 0.85,
+                };
+                return Some(Found {
+                    pos: i,
+                    trigger: holds,
+                    start: j,
+                    out_of: false,
+                    pron_possessor: false,
+                });
+            }
             if !(out_of || under) {
                 return None;
             }
@@ -645,7 +668,9 @@ impl Detector {
                         match (after.as_slice(), self.actor_before(s, f.pos)) {
                             ([a, p, ..], _) => (Some(*a), Some(*p)),
                             ([p], Some(b)) => (Some(b), Some(*p)),
-                            ([a], None) => (Some(*a), None),
+                            // No agent anywhere: the unvocalised passive
+                            // ("طُردت X من F"), X is the one expelled.
+                            ([p], None) => (None, Some(*p)),
                             ([], b) => (b, None),
                         }
                     }
@@ -663,7 +688,11 @@ impl Detector {
                     return out;
                 }
                 let conf = conf * w;
+                // "still occupying", "لا يزال يسيطر": a gain verb stating a state.
+                let still = (f.pos.saturating_sub(3).max(s.a)..f.pos)
+                    .any(|i| HOLD_CUES.contains(&s.bare(i)) || HOLD_CUES.contains(&s.word(i)));
                 let kind = match f.trigger.frame {
+                    Frame::Gain if still => ClaimKind::Holds,
                     Frame::Gain | Frame::Expel => ClaimKind::Gain,
                     Frame::Loss => ClaimKind::Loss,
                     _ => ClaimKind::Holds,

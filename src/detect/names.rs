@@ -205,6 +205,18 @@ pub fn case_variants(name: &str) -> Vec<String> {
     if swapped != name {
         out.push(swapped);
     }
+    // A group named by a plural nisba is also named by the singular:
+    // "الحوثيون" / "الحوثي" ("مقاتلو الحوثي").
+    if !name.contains(' ') {
+        if let Some(stem) = name
+            .strip_suffix("يون")
+            .or_else(|| name.strip_suffix("يين"))
+        {
+            if stem.chars().count() >= 3 {
+                out.push(format!("{stem}ي"));
+            }
+        }
+    }
     out
 }
 
@@ -658,8 +670,14 @@ names = ["Jebel Aulia Dam", "خزان جبل أولياء", "سد جبل أول�
 
     #[test]
     fn case_variants_of_plurals() {
-        assert_eq!(case_variants("الحوثيون"), vec!["الحوثيون", "الحوثيين"]);
-        assert_eq!(case_variants("الحوثيين"), vec!["الحوثيين", "الحوثيون"]);
+        assert_eq!(
+            case_variants("الحوثيون"),
+            vec!["الحوثيون", "الحوثيين", "الحوثي"]
+        );
+        assert_eq!(
+            case_variants("الحوثيين"),
+            vec!["الحوثيين", "الحوثيون", "الحوثي"]
+        );
         assert_eq!(
             case_variants("المتمردون الطوارق"),
             vec!["المتمردون الطوارق", "المتمردين الطوارق"]
