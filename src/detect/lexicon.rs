@@ -259,6 +259,37 @@ const EN_NOUNS: &[&str] = &[
     "liberation",
 ];
 
+/// "قبضته", "سيطرتها", "السيطرة": the nouns "أحكم"/"فرض"/"بسط" need.
+const GRIP_NOUNS: &[&str] = &[
+    "السيطره",
+    "سيطرته",
+    "سيطرتها",
+    "سيطرتهم",
+    "قبضته",
+    "قبضتها",
+    "قبضتهم",
+    "نفوذه",
+    "نفوذها",
+    "نفوذهم",
+];
+
+/// Words anywhere in a sentence that deny what it reports ("reports that X
+/// seized F were false", "الأنباء ... عارية عن الصحة").
+pub const FALSEHOOD: &[&str] = &[
+    "false",
+    "untrue",
+    "baseless",
+    "unfounded",
+    "fabricated",
+    "fake",
+    "عاريه",
+    "كاذبه",
+    "مفبركه",
+    "ملفقه",
+    "مغلوطه",
+    "شائعه",
+];
+
 /// Object pronouns attached to Arabic verbs.
 const AR_OBJ: &[&str] = &["ه", "ها", "هم", "هما"];
 
@@ -322,6 +353,19 @@ impl Lexicon {
                 words
                     .entry(f)
                     .or_insert(trig(frame, false, pron, Need::Nothing, 0.9));
+            }
+        }
+        // "أحكم قبضته على", "فرض سيطرته على": verbs of control only with their noun.
+        for &(past, present) in &[("احكم", "حكم"), ("فرض", "فرض"), ("بسط", "بسط")]
+        {
+            for (f, pron) in ar_forms(past, present) {
+                words.entry(f).or_insert(trig(
+                    Frame::Gain,
+                    false,
+                    pron,
+                    Need::Words(GRIP_NOUNS),
+                    0.9,
+                ));
             }
         }
         // Participles of control: "مسيطرة على" (in control of).
@@ -465,6 +509,17 @@ const IRREALIS: &[&str] = &[
     "اوامر",
     "طلب",
     "طلبت",
+    // fear is not fact
+    "fear",
+    "fears",
+    "feared",
+    "worried",
+    "concern",
+    "concerns",
+    "يخشي",
+    "تخشي",
+    "خشيه",
+    "مخاوف",
     "threatened",
     "threatens",
     "threaten",

@@ -297,8 +297,12 @@ impl Detector {
         out
     }
 
+    /// A question, or a report the sentence itself calls false.
     fn is_question(&self, s: &Sentence) -> bool {
-        s.word(s.b - 1) == "?"
+        let falsehood = (s.a..s.b).any(|i| lexicon::FALSEHOOD.contains(&s.word(i)))
+            || (s.a..s.b).any(|i| s.word(i) == "غير" && s.word(i + 1).starts_with("صحيح"));
+        falsehood
+            || s.word(s.b - 1) == "?"
             || s.bare(s.a) == "هل"
             || (s.a + 1 < s.b && s.word(s.b - 1) == "." && s.word(s.b - 2) == "?")
     }
@@ -317,7 +321,9 @@ impl Detector {
             }
             let w = s.word(i);
             // "they now control F": the present of the verb.
-            if w == "control" && s.place_next(i) {
+            if w == "control"
+                && (s.place_next(i) || (s.word(i + 1) == "the" && self.is_anaphor(s, i + 2)))
+            {
                 let t = Trigger {
                     frame: Frame::Holds,
                     masdar: false,
@@ -367,6 +373,15 @@ impl Detector {
                         .is_some_and(|m| matches!(m.entity, Entity::Facility(_)))
                         || proclitic_stems(s.word(j)).any(|(_, st)| st.starts_with("سيطر"))
                 })
+            {
+                continue;
+            }
+            // "forced X to withdraw from F", "أجبر X على الانسحاب من F": the
+            // second verb is the content of the first, which reads both.
+            if out
+                .last()
+                .is_some_and(|p| p.trigger.frame == Frame::Expel && i - p.pos <= 5)
+                && matches!(s.word(i.wrapping_sub(1)), "to" | "علي" | "الي")
             {
                 continue;
             }
@@ -438,7 +453,16 @@ impl Detector {
                 let under = (matches!(prev, "تحت" | "الي")
                     || (matches!(prev, "في" | "بين") && !stem.starts_with("سيطر")))
                     && !prefix.contains('ل');
-                let out_of = matches!(prev, "عن" | "خارج") && prefix.is_empty();
+                // "خرج عن سيطرة X" (but not "الأنباء عن سيطرة X", news about it).
+                let out_of = prefix.is_empty()
+                    && (prev == "خارج"
+                        || (prev == "عن"
+                            && (i.saturating_sub(8).max(s.a)..i).any(|j| {
+                                let w = s.bare(j);
+                                ["خرج", "خروج", "يخرج", "تخرج", "اخرج"]
+                                    .iter()
+                                    .any(|p| w.starts_with(p))
+                            })));
                 if by_hand || subject_to || under || out_of {
                     let start = if by_hand || subject_to { i } else { i - 1 };
                     return Some(Found {
