@@ -228,6 +228,8 @@ const EN_WORDS: &[(&str, Frame, Need)] = &[
     ),
     ("cleared", Frame::Expel, Need::Words(&["of"])),
     ("fell falls fallen", Frame::FellTo, Need::Next(&["to"])),
+    // "the fall of F to X".
+    ("fall", Frame::FellTo, Need::Words(&["to"])),
     // "control of F passed to X".
     (
         "passed transferred reverted",

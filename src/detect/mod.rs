@@ -353,7 +353,9 @@ impl Detector {
             if !ok {
                 // "have controlled the dam", "held the town": holding, in the
                 // active voice, when the place is the direct object.
-                if matches!(w, "controlled" | "held") && s.place_next(i) {
+                if matches!(w, "controlled" | "held")
+                    && (s.place_next(i) || (s.word(i + 1) == "the" && self.is_anaphor(s, i + 2)))
+                {
                     t.frame = Frame::Holds;
                 } else {
                     continue;
@@ -616,6 +618,11 @@ impl Detector {
             Frame::Possess | Frame::FellTo => {
                 let possessor = if f.pron_possessor {
                     self.actor_before(s, f.start)
+                } else if f.trigger.frame == Frame::FellTo && s.word(f.pos + 1) != "to" {
+                    // "the fall of F to X": the actor after "to".
+                    (f.pos + 1..scope_end.min(f.pos + 8))
+                        .find(|&i| s.word(i) == "to")
+                        .and_then(|i| self.actor_after(s, i + 1, true))
                 } else {
                     self.actor_after(s, f.pos + 1, true)
                         .or_else(|| self.actor_between(s, f.start, f.pos))
