@@ -638,6 +638,13 @@ mod properties {
 
     proptest! {
         #[test]
+        fn never_panics_and_quotes_exactly(t in "(\\PC|الفاشر|الدعم السريع|سيطرت على|El Fasher|RSF|seized|fell to| |\\.|\n){0,40}") {
+            for c in detector().detect(&t, None) {
+                prop_assert_eq!(t.get(c.evidence.start..c.evidence.end), Some(c.evidence.sentence.as_str()));
+            }
+        }
+
+        #[test]
         fn decoration_never_changes_claims(idx in 0..SENTENCES.len(), seed in proptest::collection::vec(any::<u8>(), 1..16)) {
             let plain = SENTENCES[idx];
             let fancy = decorate(plain, &seed);
