@@ -767,6 +767,10 @@ const VICINITY: &[&str] = &[
 ];
 
 const CHANGE: &[&str] = &[
+    "سقوط",
+    "وقوع",
+    "انتقال",
+    "fall",
     "fell",
     "falls",
     "fallen",

@@ -188,6 +188,11 @@ fn is_arabic_word(w: &str) -> bool {
 pub fn case_variants(name: &str) -> Vec<String> {
     let mut out = vec![name.to_string()];
     if !is_arabic_word(name) {
+        // "Houthis" is also "Houthi" ("Houthi-controlled", "Houthi fighters").
+        // Only the nisba plural "-is": "Hamas" must not become "Hama", a city.
+        if !name.contains(' ') && name.len() >= 6 && name.ends_with("is") {
+            out.push(name[..name.len() - 1].to_string());
+        }
         return out;
     }
     let swapped: Vec<String> = name
@@ -684,7 +689,9 @@ names = ["Jebel Aulia Dam", "خزان جبل أولياء", "سد جبل أول�
         );
         // Not a plural ending: "فلسطين" stays.
         assert_eq!(case_variants("فلسطين"), vec!["فلسطين"]);
-        assert_eq!(case_variants("Houthis"), vec!["Houthis"]);
+        assert_eq!(case_variants("houthis"), vec!["houthis", "houthi"]);
+        assert_eq!(case_variants("isis"), vec!["isis"]);
+        assert_eq!(case_variants("hamas"), vec!["hamas"]);
     }
 
     #[test]

@@ -700,3 +700,111 @@ fn english_headline_case_and_present_tense() {
         ),
     ]);
 }
+
+#[test]
+fn filter_falsehood_fear_orders() {
+    check(&[
+        (
+            "Reports that the RSF had seized El Fasher were false, the army said.",
+            &[],
+        ),
+        (
+            "قال الجيش إن الأنباء عن سيطرة الدعم السريع على مدينة الفاشر عارية عن الصحة.",
+            &[],
+        ),
+        ("Officials fear the RSF could overrun El Fasher.", &[]),
+        ("يخشى سكان أن تجتاح قوات الدعم السريع مدينة الفاشر.", &[]),
+        (
+            "Kyiv ordered its troops to withdraw from the Kakhovka dam.",
+            &[],
+        ),
+        ("أمرت القيادة القوات الروسية بالانسحاب من سد كاخوفكا.", &[]),
+    ]);
+}
+
+#[test]
+fn nouns_of_change() {
+    check(&[
+        (
+            "The fall of El Fasher to the RSF shocked the region.",
+            &["fasher rsf gain"],
+        ),
+        (
+            "أثار سقوط الفاشر بيد الدعم السريع صدمة في المنطقة.",
+            &["fasher rsf gain"],
+        ),
+        (
+            "The RSF's capture of al-Jaili refinery cut fuel supplies.",
+            &["jaili rsf gain"],
+        ),
+        (
+            "Russian troops completed their withdrawal from the Kakhovka dam.",
+            &["kakhovka-dam ru loss"],
+        ),
+        (
+            "Control of Hodeidah port passed to the Houthis in 2014.",
+            &["hodeidah-port houthis gain"],
+        ),
+        (
+            "انتقلت السيطرة على ميناء الحديدة إلى الحوثيين عام 2014.",
+            &["hodeidah-port houthis gain"],
+        ),
+    ]);
+}
+
+#[test]
+fn arabic_morphology_and_case() {
+    check(&[
+        // Plural verb with a conjunction, object pronoun, genitive plural name.
+        (
+            "اقتحم مقاتلو الحوثيين ميناء الحديدة وسيطروا عليه.",
+            &["hodeidah-port houthis gain"],
+        ),
+        // Dual kind word and feminine verb.
+        (
+            "استعادت القوات المسلحة السودانية حقلي هجليج وبليلة.",
+            &["baleela saf gain", "heglig saf gain"],
+        ),
+        // Participle of control.
+        (
+            "تبقى قوات الدعم السريع مسيطرة على مدينة الفاشر.",
+            &["fasher rsf holds"],
+        ),
+        // Unvocalised passive: "طُردت".
+        (
+            "طردت قوات الدعم السريع من مصفاة الجيلي.",
+            &["jaili rsf loss"],
+        ),
+        (
+            "أحكم الجيش السوداني قبضته على مصفاة الجيلي.",
+            &["jaili saf gain"],
+        ),
+    ]);
+}
+
+#[test]
+fn english_state_constructions() {
+    check(&[
+        ("The RSF-held city of El Fasher was shelled.", &[]),
+        (
+            "Houthi-controlled Hodeidah port was struck.",
+            &["hodeidah-port houthis holds"],
+        ),
+        (
+            "Russian forces have full control over the Zaporizhzhia plant.",
+            &["zaporizhzhia-npp ru holds"],
+        ),
+        (
+            "Russian forces remain in control of the Zaporizhzhia plant.",
+            &["zaporizhzhia-npp ru holds"],
+        ),
+        (
+            "The RSF is back in control of El Fasher.",
+            &["fasher rsf gain"],
+        ),
+        (
+            "Russian troops are still occupying the Zaporizhzhia plant.",
+            &["zaporizhzhia-npp ru holds"],
+        ),
+    ]);
+}
