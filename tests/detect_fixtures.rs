@@ -1,5 +1,5 @@
 //! Regression sets of control claims from other conflicts (DR Congo, Somalia,
-//! Yemen, Sudan, Ukraine, Libya, Mali), scored like `score_claims.py`: a claim is
+//! Yemen, Sudan, Ukraine, Libya, Mali, Iraq, Afghanistan), scored like `score_claims.py`: a claim is
 //! `(facility, actor, polarity)` with gain/holds = +, loss = −; "optional"
 //! gold claims count neither way.
 
@@ -36,6 +36,11 @@ fn other_conflicts_regression_set() {
 #[test]
 fn libya_mali_regression_set() {
     score("watchlist-libya-mali.toml", "libya-mali.jsonl");
+}
+
+#[test]
+fn iraq_afghanistan_regression_set() {
+    score("watchlist-iraq-afghanistan.toml", "iraq-afghanistan.jsonl");
 }
 
 fn score(watchlist: &str, gold: &str) {

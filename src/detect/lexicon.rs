@@ -89,7 +89,11 @@ const AR_VERBS: &[(&str, &str, Frame)] = &[
 
 /// Arabic verbal nouns, frame, and what must follow.
 const AR_MASDARS: &[(&str, Frame, Need)] = &[
-    ("سيطره", Frame::Gain, Need::Words(&["علي"])),
+    (
+        "سيطره",
+        Frame::Gain,
+        Need::Words(&["علي", "عليه", "عليها", "عليهم"]),
+    ),
     ("استعاده", Frame::Gain, Need::Nothing),
     ("استرجاع", Frame::Gain, Need::Nothing),
     ("استرداد", Frame::Gain, Need::Nothing),
@@ -811,6 +815,13 @@ const CHANGE: &[&str] = &[
 ];
 
 const FILLER: &[&str] = &[
+    // "من قبضة X", "from the grip of X": the possession noun before the actor.
+    "قبضه",
+    "يد",
+    "ايدي",
+    "grip",
+    "clutches",
+    "hands",
     "rebels",
     "insurgents",
     "gunmen",

@@ -985,6 +985,35 @@ impl Detector {
         // about the place named before it ("F is now under Y's control after
         // X withdrew"), but only when nothing else could be its object
         // ("withdrew from the talks", "the capture of 200 soldiers").
+        // Only when nothing after it can be its object ("seized weapons").
+        let next = s.word(f.pos + 1);
+        let no_direct_object = next.is_empty()
+            || s.norm.tokens[f.pos + 1].kind == crate::text::TokenKind::Punct
+            || matches!(
+                next,
+                "from"
+                    | "in"
+                    | "on"
+                    | "at"
+                    | "by"
+                    | "after"
+                    | "since"
+                    | "during"
+                    | "last"
+                    | "this"
+                    | "earlier"
+                    | "overnight"
+                    | "yesterday"
+                    | "من"
+                    | "في"
+                    | "منذ"
+                    | "بعد"
+            );
+        if no_direct_object {
+            if let Some(fac) = self.object_before(s, f.pos) {
+                return (vec![fac], 0.9);
+            }
+        }
         if !pron && !self.objectless(s, f, scope_end) {
             return (Vec::new(), 0.0);
         }
@@ -1036,12 +1065,88 @@ impl Detector {
             .filter(|m| m.tokens.start >= from && m.tokens.start < to)
         {
             if let Entity::Facility(fi) = m.entity {
+                // After the first object, a place introduced by a preposition
+                // is not another object ("cut off from Mosul").
+                let prev = s.bare(m.tokens.start.wrapping_sub(1));
+                let introduced = matches!(
+                    prev,
+                    "from"
+                        | "to"
+                        | "of"
+                        | "into"
+                        | "toward"
+                        | "towards"
+                        | "من"
+                        | "الي"
+                        | "عن"
+                        | "نحو"
+                ) || (prev == "the"
+                    && matches!(
+                        s.word(m.tokens.start.wrapping_sub(2)),
+                        "from" | "to" | "of" | "into"
+                    ));
+                if !out.is_empty() && introduced {
+                    continue;
+                }
                 if !self.vicinity(s, m) && !out.contains(&fi) {
                     out.push(fi);
                 }
             }
         }
         out
+    }
+
+    /// The place a control word with no object after it is about, when the
+    /// place comes right before it: a participle ("declared Mosul fully
+    /// liberated") or a relative clause ("the dam, which ISIS captured").
+    fn object_before(&self, s: &Sentence, pos: usize) -> Option<usize> {
+        let adverb = |w: &str| {
+            matches!(
+                w,
+                "fully"
+                    | "completely"
+                    | "entirely"
+                    | "now"
+                    | "was"
+                    | "is"
+                    | "has"
+                    | "had"
+                    | "been"
+                    | "being"
+                    | "بالكامل"
+            )
+        };
+        let relative = |w: &str| matches!(w, "which" | "that" | "التي" | "الذي");
+        let before = |i: usize| s.word(i.wrapping_sub(1));
+        let mut i = pos;
+        while i > s.a && adverb(before(i)) {
+            i -= 1;
+        }
+        // The subject of a relative clause: "the dam, which ISIS captured".
+        if let Some(m) = s
+            .mentions
+            .iter()
+            .find(|m| m.tokens.end == i && matches!(m.entity, Entity::Actor(_)))
+        {
+            i = m.tokens.start;
+            if before(i) == "the" {
+                i -= 1;
+            }
+            if !relative(before(i)) {
+                return None;
+            }
+        }
+        if relative(before(i)) {
+            i -= 1;
+            if before(i) == "," {
+                i -= 1;
+            }
+        }
+        let m = s.mentions.iter().find(|m| m.tokens.end == i)?;
+        match m.entity {
+            Entity::Facility(f) if !self.vicinity(s, m) => Some(f),
+            _ => None,
+        }
     }
 
     /// The facility a possession phrase or pronoun is about: the nearest one

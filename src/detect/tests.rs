@@ -808,3 +808,22 @@ fn english_state_constructions() {
         ),
     ]);
 }
+
+#[test]
+fn participles_and_relative_clauses() {
+    check(&[
+        (
+            "The army declared El Fasher fully liberated from the RSF.",
+            &["fasher rsf loss", "fasher saf gain"],
+        ),
+        (
+            "Al-Jaili refinery, which the RSF captured in 2023, is now a ruin.",
+            &["jaili rsf gain"],
+        ),
+        ("In El Fasher, the RSF seized weapons and fuel.", &[]),
+        (
+            "RSF-held El Fasher was cut off from al-Jaili refinery.",
+            &["fasher rsf holds"],
+        ),
+    ]);
+}
