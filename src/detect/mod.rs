@@ -210,7 +210,7 @@ impl Detector {
     pub fn detect(&self, text: &str, lang: Option<&str>) -> Vec<Claim> {
         let _ = lang;
         let norm = normalize(text);
-        let all = self.names.find(&norm);
+        let all = self.names.find(&norm, text);
         let mut out = Vec::new();
         let mut mi = 0;
         for r in sentences(text) {

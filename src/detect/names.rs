@@ -46,6 +46,7 @@ struct Pattern {
 #[derive(Debug, Clone)]
 pub struct NameMatcher {
     ac: Option<AhoCorasick>,
+    acronyms: HashSet<String>,
     patterns: Vec<Pattern>,
     /// Per facility: plural and dual forms of its kind words.
     plurals: Vec<HashSet<String>>,
@@ -182,6 +183,15 @@ fn is_arabic_word(w: &str) -> bool {
         .is_some_and(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
 }
 
+/// An all-capitals Latin name of at most five letters ("IS", "RSF", "FARDC").
+fn is_acronym(raw: &str) -> bool {
+    let letters: Vec<char> = raw.chars().filter(|c| c.is_alphabetic()).collect();
+    !letters.is_empty()
+        && letters.len() <= 5
+        && !raw.contains(' ')
+        && letters.iter().all(|c| c.is_ascii_uppercase())
+}
+
 /// A normalised name and its other grammatical case: Arabic sound
 /// masculine plurals and duals change their ending with the case
 /// ("الحوثيون" / "الحوثيين", "المتمردون الطوارق" / "المتمردين الطوارق").
@@ -284,6 +294,14 @@ impl NameMatcher {
                     .enumerate()
                     .map(|(i, f)| (Entity::Facility(i), &f.names)),
             );
+        // Acronyms ("IS", "SAF", "AU") collide with words once lower-cased;
+        // they match only where the text writes them in capitals.
+        let acronyms: HashSet<String> = entities
+            .clone()
+            .flat_map(|(_, list)| list.iter())
+            .filter(|raw| is_acronym(raw))
+            .map(|raw| normalize_str(raw))
+            .collect();
         for (entity, list) in entities {
             for n in list
                 .iter()
@@ -413,6 +431,7 @@ impl NameMatcher {
         };
         NameMatcher {
             ac,
+            acronyms,
             patterns,
             plurals,
             heads,
@@ -426,7 +445,9 @@ impl NameMatcher {
 
     /// All mentions in `norm`, in text order, non-overlapping (longest wins;
     /// a full name beats a distinctive part).
-    pub fn find(&self, norm: &Normalized) -> Vec<Mention> {
+    /// `original` is the text `norm` was made from (acronyms are checked
+    /// against it).
+    pub fn find(&self, norm: &Normalized, original: &str) -> Vec<Mention> {
         let Some(ac) = &self.ac else {
             return Vec::new();
         };
@@ -454,6 +475,22 @@ impl NameMatcher {
                 continue;
             }
             let last = norm.token_at(e - 1);
+            if self.acronyms.contains(&text[s..e]) {
+                let (Some(a), Some(b)) = (norm.tokens.get(t), norm.tokens.get(last)) else {
+                    continue;
+                };
+                let written = original.get(a.orig.start..b.orig.end).unwrap_or("");
+                // Only the acronym's own letters: "RSF's" is written in capitals.
+                let k = text[s..e].chars().filter(|c| c.is_alphabetic()).count();
+                if !written
+                    .chars()
+                    .filter(|c| c.is_alphabetic())
+                    .take(k)
+                    .all(char::is_uppercase)
+                {
+                    continue;
+                }
+            }
             cands.push((t, last + 1, m.pattern().as_usize(), prefix.len(), e - s));
         }
         // Longest first at each position; full names before partial ones.
@@ -627,7 +664,7 @@ names = ["Jebel Aulia Dam", "خزان جبل أولياء", "سد جبل أول�
         let wl = Watchlist::from_toml_str(WL, "t").expect("watchlist");
         let m = NameMatcher::new(&wl);
         let n = normalize(text);
-        m.find(&n)
+        m.find(&n, text)
             .into_iter()
             .map(|m| match m.entity {
                 Entity::Actor(i) => wl.actors[i].id.clone(),
@@ -648,6 +685,18 @@ names = ["Jebel Aulia Dam", "خزان جبل أولياء", "سد جبل أول�
         assert!(ids("armyworm infestation").is_empty());
         assert!(ids("الجيشان").is_empty());
         assert_eq!(ids("The RSF's fighters"), vec!["rsf"]);
+    }
+
+    #[test]
+    fn acronyms_only_in_capitals() {
+        assert_eq!(ids("the RSF seized"), vec!["rsf"]);
+        assert!(ids("rsf seized").is_empty());
+        assert!(
+            is_acronym("IS")
+                && is_acronym("M23")
+                && !is_acronym("Daesh")
+                && !is_acronym("Islamic State")
+        );
     }
 
     #[test]
