@@ -553,6 +553,10 @@ impl Detector {
         // or a new clause ("but", "لكن", ";") separates them.
         let mut blocked = false;
         for i in (s.a..f.start).rev() {
+            // Names are names, not cue words ("Ansar Allah", "Hope Dam").
+            if s.in_mention(i) {
+                continue;
+            }
             let w = s.bare(i);
             if matches!(w, ";" | "but" | "however" | "لكن" | "ولكن") {
                 blocked = true;
@@ -666,10 +670,11 @@ impl Detector {
                 let passive = english
                     && !f.trigger.masdar
                     && (f.pos.saturating_sub(2).max(s.a)..f.pos).any(|i| {
-                        matches!(
-                            s.word(i),
-                            "was" | "were" | "been" | "being" | "is" | "are" | "be"
-                        )
+                        !s.in_mention(i)
+                            && matches!(
+                                s.word(i),
+                                "was" | "were" | "been" | "being" | "is" | "are" | "be"
+                            )
                     });
                 let by_actor = self.by_actor(s, f.pos + 1, scope_end);
                 let arabic_expel = !english && f.trigger.frame == Frame::Expel;
