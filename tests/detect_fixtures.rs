@@ -43,6 +43,12 @@ fn iraq_afghanistan_regression_set() {
     score("watchlist-iraq-afghanistan.toml", "iraq-afghanistan.jsonl");
 }
 
+/// The development watchlist with sentences worded unlike the development set.
+#[test]
+fn syria_new_wording_regression_set() {
+    score("watchlist-syria.toml", "syria-new-wording.jsonl");
+}
+
 fn score(watchlist: &str, gold: &str) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/claims");
     let wl = Watchlist::load(&dir.join(watchlist)).expect("watchlist");

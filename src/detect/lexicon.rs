@@ -705,6 +705,13 @@ const NEGATION: &[&str] = &[
 ];
 
 const VICINITY: &[&str] = &[
+    // a part is not the whole: "parts of F", "أجزاء من F"
+    "parts",
+    "part",
+    "areas",
+    "اجزاء",
+    "جزء",
+    "احياء",
     "near",
     "nearby",
     "outskirts",

@@ -604,7 +604,11 @@ impl Detector {
                 }
                 continue;
             }
-            if w == "no" && s.word(i + 1) == "longer" {
+            // "no longer", "لم تعد": not a negation of control but its loss.
+            if (w == "no" && s.word(i + 1) == "longer")
+                || (matches!(w, "لم" | "لا")
+                    && matches!(s.word(i + 1), "تعد" | "يعد" | "تعود" | "يعود"))
+            {
                 continue;
             }
             if s.is(i, &c.negation) {
@@ -642,8 +646,12 @@ impl Detector {
                     possessor
                 };
                 let Some(actor) = possessor else { return out };
-                let no_longer =
-                    (f.start.saturating_sub(3).max(s.a)..f.start).any(|i| s.word(i) == "longer");
+                // "no longer under X control", "لم تعد تحت سيطرة X".
+                let no_longer = (f.start.saturating_sub(6).max(s.a)..f.start).any(|i| {
+                    s.word(i) == "longer"
+                        || (matches!(s.bare(i), "لم" | "لا")
+                            && matches!(s.word(i + 1), "تعد" | "يعد" | "تعود" | "يعود"))
+                });
                 let kind = if f.out_of || no_longer {
                     ClaimKind::Loss
                 } else if f.trigger.frame == Frame::FellTo {
@@ -727,7 +735,20 @@ impl Detector {
                 // "still occupying", "لا يزال يسيطر": a gain verb stating a state.
                 let still = (f.pos.saturating_sub(3).max(s.a)..f.pos)
                     .any(|i| HOLD_CUES.contains(&s.bare(i)) || HOLD_CUES.contains(&s.word(i)));
-                let kind = match f.trigger.frame {
+                // "تسلم" is both "received" (تسلّم) and "hands over" (تُسلِّم):
+                // with a recipient ("للحكومة") it hands over.
+                let hands_over = f.trigger.frame == Frame::Gain
+                    && s.bare(f.pos).starts_with("تسلم")
+                    && self
+                        .slots_after(s, f.pos + 1, scope_end)
+                        .iter()
+                        .any(|(_, sl)| *sl == Slot::To);
+                let frame = if hands_over {
+                    Frame::Loss
+                } else {
+                    f.trigger.frame
+                };
+                let kind = match frame {
                     Frame::Gain if still => ClaimKind::Holds,
                     Frame::Gain | Frame::Expel => ClaimKind::Gain,
                     Frame::Loss => ClaimKind::Loss,
@@ -757,7 +778,7 @@ impl Detector {
                     if Some(a) == agent {
                         continue;
                     }
-                    match (f.trigger.frame, slot) {
+                    match (frame, slot) {
                         (Frame::Gain | Frame::Expel, Slot::From) => {
                             parties.push((a, ClaimKind::Loss))
                         }
@@ -1211,6 +1232,22 @@ impl Detector {
 
     /// "near X", "on the outskirts of X", "قرب X", "في محيط X", "ريف X".
     fn vicinity(&self, s: &Sentence, m: &Mention) -> bool {
+        // "the Raqqa countryside", "Kherson province": the region around it.
+        if matches!(
+            s.word(m.tokens.end),
+            "countryside"
+                | "outskirts"
+                | "province"
+                | "governorate"
+                | "region"
+                | "suburbs"
+                | "environs"
+                | "area"
+                | "district"
+                | "border"
+        ) {
+            return true;
+        }
         let mut i = m.tokens.start;
         for _ in 0..3 {
             if i <= s.a {
