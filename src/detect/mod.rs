@@ -766,7 +766,9 @@ impl Detector {
                 };
                 let mut parties: Vec<(usize, ClaimKind)> = Vec::new();
                 if let Some(a) = agent {
-                    parties.push((a, kind));
+                    for co in self.coordinated(s, a, f.pos) {
+                        parties.push((co, kind));
+                    }
                 }
                 if let Some(p) = patient_before {
                     parties.push((p, ClaimKind::Loss));
@@ -927,6 +929,47 @@ impl Detector {
                     Sentence::actor(m)
                 }
             })
+    }
+
+    /// `actor` and the actors coordinated with its mention nearest to `pos`
+    /// ("Malian troops and Wagner fighters seized", "قوات الجيش ومجموعة فاغنر").
+    fn coordinated(&self, s: &Sentence, actor: usize, pos: usize) -> Vec<usize> {
+        let mut out = vec![actor];
+        let Some(k) = s
+            .mentions
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| Sentence::actor(m) == Some(actor))
+            .min_by_key(|(_, m)| m.tokens.start.abs_diff(pos))
+            .map(|(k, _)| k)
+        else {
+            return out;
+        };
+        let joined = |a: &Mention, b: &Mention| {
+            let gap: Vec<&str> = (a.tokens.end..b.tokens.start).map(|i| s.word(i)).collect();
+            let ok = match gap.as_slice() {
+                [] => b.prefix.starts_with('و'),
+                ["and"] | ["and", "the"] | [",", "and"] => true,
+                ["وحدات" | "قوات" | "عناصر" | "مقاتلي"] => {
+                    b.prefix.is_empty() && s.word(a.tokens.end).starts_with('و')
+                }
+                _ => false,
+            };
+            ok && Sentence::actor(b).is_some()
+        };
+        let m = &s.mentions;
+        let mut j = k;
+        while j > 0 && joined(&m[j - 1], &m[j]) {
+            j -= 1;
+            out.extend(Sentence::actor(&m[j]));
+        }
+        let mut j = k;
+        while j + 1 < m.len() && joined(&m[j], &m[j + 1]) {
+            j += 1;
+            out.extend(Sentence::actor(&m[j]));
+        }
+        out.dedup();
+        out
     }
 
     /// The actor of a passive "by X" right after the verb.

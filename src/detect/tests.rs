@@ -827,3 +827,22 @@ fn participles_and_relative_clauses() {
         ),
     ]);
 }
+
+#[test]
+fn coordinated_subjects() {
+    check(&[
+        (
+            "The Sudanese army and the RSF seized El Fasher together in 2019.",
+            &["fasher rsf gain", "fasher saf gain"],
+        ),
+        (
+            "سيطر الجيش السوداني والدعم السريع على مدينة الفاشر.",
+            &["fasher rsf gain", "fasher saf gain"],
+        ),
+        // Not coordinated: a source, not a second subject.
+        (
+            "The army took El Fasher from the RSF.",
+            &["fasher rsf loss", "fasher saf gain"],
+        ),
+    ]);
+}
