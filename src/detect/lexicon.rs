@@ -156,7 +156,8 @@ const EN_WORDS: &[(&str, Frame, Need)] = &[
     ),
     ("conquered conquers", Frame::Gain, Need::Nothing),
     ("wrested wrests", Frame::Gain, Need::Nothing),
-    ("secured", Frame::Gain, Need::Nothing),
+    // "secured the port", not "secured the release of" or "secured a deal".
+    ("secured", Frame::Gain, Need::NextOrPlace(&[])),
     (
         "took takes taken taking take",
         Frame::Gain,

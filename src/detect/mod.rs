@@ -1157,6 +1157,19 @@ impl Detector {
                 if !out.is_empty() && introduced {
                     continue;
                 }
+                // A place introduced as a location is where it happened, not
+                // what was taken ("captured 50 soldiers in F", "مواقع في F").
+                let located = matches!(prev, "in" | "at" | "inside" | "within" | "في" | "داخل")
+                    || (prev == "the"
+                        && matches!(
+                            s.word(m.tokens.start.wrapping_sub(2)),
+                            "in" | "at" | "inside"
+                        ))
+                    || m.prefix.ends_with('ب')
+                    || m.prefix.ends_with("بال");
+                if located {
+                    continue;
+                }
                 if !self.vicinity(s, m) && !out.contains(&fi) {
                     out.push(fi);
                 }

@@ -846,3 +846,17 @@ fn coordinated_subjects() {
         ),
     ]);
 }
+
+#[test]
+fn places_as_locations_are_not_objects() {
+    check(&[
+        ("The RSF captured 50 soldiers in El Fasher.", &[]),
+        ("The army retook positions inside El Fasher.", &[]),
+        ("سيطرت قوات الدعم السريع على مواقع في مدينة الفاشر.", &[]),
+        ("The Houthis secured a deal over Hodeidah port.", &[]),
+        (
+            "The Houthis secured Hodeidah port.",
+            &["hodeidah-port houthis gain"],
+        ),
+    ]);
+}
