@@ -450,6 +450,7 @@ impl Default for Lexicon {
 }
 
 /// Word sets used by the filters and the role finder.
+#[derive(Clone)]
 pub struct Cues {
     /// Before a control word in the same sentence: the statement is not a
     /// report of a fact (denial, threat, plan, expectation, condition,
@@ -964,6 +965,12 @@ impl Cues {
             scope_end: set(SCOPE_END),
             say: set(SAY),
         }
+    }
+}
+
+impl std::fmt::Debug for Cues {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Cues { .. }")
     }
 }
 

@@ -18,8 +18,14 @@
 //!    antecedent of a pronoun), "from X" (loses), "to X"/"لصالح X" (gains),
 //!    the expelled actor of "drove X out of" (loses). Attached pronouns
 //!    ("سيطرتها", "its control") resolve to the nearest actor before them.
-//! 4. Facilities introduced by "near", "on the outskirts of", "قرب", "محيط"…
-//!    are reference points and never objects.
+//! 4. Facilities introduced by "near", "on the outskirts of", "قرب", "محيط",
+//!    "parts of", "the X countryside"… are reference points, and places
+//!    introduced as locations ("captured soldiers in F") are not objects.
+//! 5. A whole sentence reports nothing when it is a question or calls its
+//!    own report false ("reports that … were false", "عارية عن الصحة").
+//!
+//! Nothing here names a conflict, a group or a place: names come only from
+//! the watchlist, and the lexicons describe how control is reported.
 
 pub mod jsonl;
 pub mod lexicon;
@@ -40,13 +46,7 @@ pub struct Detector {
     watchlist: Watchlist,
     names: NameMatcher,
     lexicon: Lexicon,
-    cues: std::sync::Arc<Cues>,
-}
-
-impl std::fmt::Debug for Cues {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Cues")
-    }
+    cues: Cues,
 }
 
 /// A control word found in a sentence, with its reading.
@@ -196,7 +196,7 @@ impl Detector {
             watchlist,
             names,
             lexicon: Lexicon::new(),
-            cues: std::sync::Arc::new(Cues::new()),
+            cues: Cues::new(),
         }
     }
 
@@ -272,7 +272,7 @@ impl Detector {
 
     /// All claims of one sentence, deduplicated.
     fn read_sentence(&self, s: &Sentence) -> Vec<Raw> {
-        if self.is_question(s) {
+        if self.not_a_report(s) {
             return Vec::new();
         }
         let found = self.control_words(s);
@@ -298,7 +298,7 @@ impl Detector {
     }
 
     /// A question, or a report the sentence itself calls false.
-    fn is_question(&self, s: &Sentence) -> bool {
+    fn not_a_report(&self, s: &Sentence) -> bool {
         let falsehood = (s.a..s.b).any(|i| lexicon::FALSEHOOD.contains(&s.word(i)))
             || (s.a..s.b).any(|i| s.word(i) == "غير" && s.word(i + 1).starts_with("صحيح"));
         falsehood
