@@ -1,5 +1,5 @@
 //! Regression sets of control claims from other conflicts (DR Congo, Somalia,
-//! Yemen, Sudan, Ukraine, Libya, Mali, Iraq, Afghanistan), scored like `score_claims.py`: a claim is
+//! Yemen, Sudan, Ukraine, Libya, Mali, Iraq, Afghanistan, Myanmar, Ethiopia), scored like `score_claims.py`: a claim is
 //! `(facility, actor, polarity)` with gain/holds = +, loss = −; "optional"
 //! gold claims count neither way.
 
@@ -47,6 +47,11 @@ fn iraq_afghanistan_regression_set() {
 #[test]
 fn syria_new_wording_regression_set() {
     score("watchlist-syria.toml", "syria-new-wording.jsonl");
+}
+
+#[test]
+fn myanmar_ethiopia_regression_set() {
+    score("watchlist-myanmar-ethiopia.toml", "myanmar-ethiopia.jsonl");
 }
 
 fn score(watchlist: &str, gold: &str) {

@@ -388,8 +388,10 @@ impl Detector {
                 continue;
             }
             // "فقد" before a verb is the particle ف + قد ("indeed"), not "lost".
-            if s.bare(i) == "قد"
-                || (w == "فقد" && self.lexicon.get(s.word(i + 1)).is_some_and(|n| !n.masdar))
+            if (s.bare(i) == "قد" && w != "فقد")
+                || (w == "فقد"
+                    && self.lexicon.get(s.word(i + 1)).is_some()
+                    && !s.word(i + 1).starts_with("ال"))
             {
                 continue;
             }
@@ -839,7 +841,7 @@ impl Detector {
             }
             // Failing both, the first actor later in the clause that is not in
             // a "from"/"to" slot ("سيطر متمردو حركة X على": a long subject).
-            return self.actor_before(s, f.pos).or_else(|| {
+            return self.subject_before(s, f.pos).or_else(|| {
                 let end = (f.pos + 1..s.b)
                     .find(|&i| s.is(i, &self.cues.scope_end))
                     .unwrap_or(s.b);
@@ -849,12 +851,7 @@ impl Detector {
                     .and_then(|(m, _)| Sentence::actor(m))
             });
         }
-        if f.trigger.masdar {
-            if let Some(a) = self.actor_before(s, f.pos) {
-                return Some(a);
-            }
-        }
-        self.actor_before(s, f.pos)
+        self.subject_before(s, f.pos)
     }
 
     /// The actor mentioned right after token `from`, past filler words
@@ -891,10 +888,35 @@ impl Detector {
     /// The nearest actor mentioned before token `pos`, skipping actors in a
     /// "from"/"to"/"near" slot and Arabic ones with ل/ب attached.
     fn actor_before(&self, s: &Sentence, pos: usize) -> Option<usize> {
+        self.actor_between_slots(s, s.a, pos)
+    }
+
+    /// The subject before a control word, looked for in its own clause: in
+    /// "X recaptured F after federal troops withdrew", X did not withdraw.
+    /// A relative clause ("X, which had held F, withdrew") does not hide the
+    /// main clause's subject.
+    fn subject_before(&self, s: &Sentence, pos: usize) -> Option<usize> {
+        let Some(k) = (s.a..pos).rev().find(|&k| s.is(k, &self.cues.scope_end)) else {
+            return self.actor_before(s, pos);
+        };
+        self.actor_between_slots(s, k + 1, pos).or_else(|| {
+            let relative = matches!(
+                s.bare(k),
+                "which" | "who" | "whose" | "التي" | "الذي" | "الذين"
+            );
+            if relative {
+                self.actor_before(s, pos)
+            } else {
+                None
+            }
+        })
+    }
+
+    fn actor_between_slots(&self, s: &Sentence, from: usize, pos: usize) -> Option<usize> {
         s.mentions
             .iter()
             .rev()
-            .filter(|m| m.tokens.end <= pos)
+            .filter(|m| m.tokens.end <= pos && m.tokens.start >= from)
             .find_map(|m| {
                 let prev = s.word(m.tokens.start.wrapping_sub(1));
                 let prev2 = s.word(m.tokens.start.wrapping_sub(2));

@@ -860,3 +860,26 @@ fn places_as_locations_are_not_objects() {
         ),
     ]);
 }
+
+#[test]
+fn faqad_lost_or_particle_and_subordinate_subjects() {
+    check(&[
+        (
+            "فقد الجيش السوداني السيطرة على مصفاة الجيلي لصالح الدعم السريع.",
+            &["jaili rsf gain", "jaili saf loss"],
+        ),
+        (
+            "وبحسب شهود، فقد تسلم الجيش السوداني مصفاة الجيلي من الدعم السريع.",
+            &["jaili rsf loss", "jaili saf gain"],
+        ),
+        // The subject of "withdrew" is in its own clause (and not watched).
+        (
+            "The RSF recaptured El Fasher after federal troops withdrew.",
+            &["fasher rsf gain"],
+        ),
+        (
+            "استعادت قوات الدعم السريع الفاشر بعد انسحاب القوات الفيدرالية.",
+            &["fasher rsf gain"],
+        ),
+    ]);
+}
