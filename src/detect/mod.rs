@@ -280,7 +280,7 @@ impl Detector {
         for (k, f) in found.iter().enumerate() {
             let next = found.get(k + 1).map(|n| n.start).unwrap_or(s.b);
             let scope_end = (f.pos + 1..next)
-                .find(|&i| s.is(i, &self.cues.scope_end))
+                .find(|&i| self.scope_break(s, i))
                 .unwrap_or(next);
             if self.filtered(s, f) {
                 continue;
@@ -591,7 +591,7 @@ impl Detector {
         let mut lo = f.start.saturating_sub(3).max(s.a);
         if let Some(k) = (lo..f.start)
             .rev()
-            .find(|&k| s.is(k, &c.scope_end) || s.word(k) == ",")
+            .find(|&k| self.scope_break(s, k) || s.word(k) == ",")
         {
             lo = k + 1;
         }
@@ -828,6 +828,14 @@ impl Detector {
         kind
     }
 
+    /// Whether token `i` starts a new clause ("after", "بعد", "which"), but
+    /// not inside "as well as".
+    fn scope_break(&self, s: &Sentence, i: usize) -> bool {
+        s.is(i, &self.cues.scope_end)
+            && !(s.word(i) == "as"
+                && (s.word(i + 1) == "well" || s.word(i.wrapping_sub(1)) == "well"))
+    }
+
     /// The subject of a verb or verbal noun.
     fn subject(&self, s: &Sentence, f: &Found) -> Option<usize> {
         let w = s.word(f.pos);
@@ -843,7 +851,7 @@ impl Detector {
             // a "from"/"to" slot ("سيطر متمردو حركة X على": a long subject).
             return self.subject_before(s, f.pos).or_else(|| {
                 let end = (f.pos + 1..s.b)
-                    .find(|&i| s.is(i, &self.cues.scope_end))
+                    .find(|&i| self.scope_break(s, i))
                     .unwrap_or(s.b);
                 self.slots_after(s, f.pos + 1, end)
                     .into_iter()
@@ -896,7 +904,7 @@ impl Detector {
     /// A relative clause ("X, which had held F, withdrew") does not hide the
     /// main clause's subject.
     fn subject_before(&self, s: &Sentence, pos: usize) -> Option<usize> {
-        let Some(k) = (s.a..pos).rev().find(|&k| s.is(k, &self.cues.scope_end)) else {
+        let Some(k) = (s.a..pos).rev().find(|&k| self.scope_break(s, k)) else {
             return self.actor_before(s, pos);
         };
         self.actor_between_slots(s, k + 1, pos).or_else(|| {
