@@ -54,6 +54,12 @@ fn myanmar_ethiopia_regression_set() {
     score("watchlist-myanmar-ethiopia.toml", "myanmar-ethiopia.jsonl");
 }
 
+/// Sentences full of watched names and control words that claim nothing.
+#[test]
+fn hard_negatives_regression_set() {
+    score("watchlist-mixed.toml", "mixed-hard-negatives.jsonl");
+}
+
 fn score(watchlist: &str, gold: &str) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/claims");
     let wl = Watchlist::load(&dir.join(watchlist)).expect("watchlist");

@@ -709,6 +709,10 @@ const NEGATION: &[&str] = &[
 const VICINITY: &[&str] = &[
     // a part is not the whole: "parts of F", "أجزاء من F"
     "parts",
+    "most",
+    "much",
+    "معظم",
+    "اغلب",
     "part",
     "areas",
     "اجزاء",

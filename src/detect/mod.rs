@@ -279,9 +279,15 @@ impl Detector {
         let mut out: Vec<Raw> = Vec::new();
         for (k, f) in found.iter().enumerate() {
             let next = found.get(k + 1).map(|n| n.start).unwrap_or(s.b);
-            let scope_end = (f.pos + 1..next)
+            let mut scope_end = (f.pos + 1..next)
                 .find(|&i| self.scope_break(s, i))
                 .unwrap_or(next);
+            // Inside ", which controls most of D," the clause ends at the comma.
+            if self.in_relative_clause(s, f.pos) {
+                if let Some(c) = (f.pos + 1..scope_end).find(|&i| s.word(i) == ",") {
+                    scope_end = c;
+                }
+            }
             if self.filtered(s, f) {
                 continue;
             }
@@ -859,7 +865,24 @@ impl Detector {
                     .and_then(|(m, _)| Sentence::actor(m))
             });
         }
-        self.subject_before(s, f.pos)
+        // "After seizing F, X turned to…": the subject of the main clause.
+        self.subject_before(s, f.pos).or_else(|| {
+            if !f.trigger.masdar {
+                return None;
+            }
+            let comma = (f.pos + 1..s.b).find(|&i| s.word(i) == ",")?;
+            (comma + 1..(comma + 4).min(s.b))
+                .find_map(|i| s.mention_at(i).and_then(Sentence::actor))
+        })
+    }
+
+    /// Whether token `pos` is inside a comma-opened relative clause
+    /// (", which …", "، التي …").
+    fn in_relative_clause(&self, s: &Sentence, pos: usize) -> bool {
+        (pos.saturating_sub(4).max(s.a)..pos).any(|k| {
+            matches!(s.bare(k), "which" | "who" | "التي" | "الذي" | "الذين")
+                && s.word(k.wrapping_sub(1)) == ","
+        })
     }
 
     /// The actor mentioned right after token `from`, past filler words
