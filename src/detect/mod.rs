@@ -222,23 +222,21 @@ impl Detector {
             while mi < all.len() && all[mi].tokens.start < a {
                 mi += 1;
             }
-            let mut mentions = Vec::new();
             let mut j = mi;
             while j < all.len() && all[j].tokens.start < b {
-                if all[j].tokens.end <= b {
-                    mentions.push(all[j].clone());
-                }
                 j += 1;
             }
-            if !mentions
-                .iter()
-                .any(|m| matches!(m.entity, Entity::Facility(_)))
-                || !mentions
-                    .iter()
-                    .any(|m| matches!(m.entity, Entity::Actor(_)))
+            let here = &all[mi..j];
+            // Most sentences name no watched facility or no watched actor:
+            // they cannot hold a claim, so skip them before any work.
+            let has =
+                |f: fn(&Entity) -> bool| here.iter().any(|m| m.tokens.end <= b && f(&m.entity));
+            if !has(|e| matches!(e, Entity::Facility(_))) || !has(|e| matches!(e, Entity::Actor(_)))
             {
                 continue;
             }
+            let mentions: Vec<Mention> =
+                here.iter().filter(|m| m.tokens.end <= b).cloned().collect();
             let s = Sentence {
                 text,
                 norm: &norm,
