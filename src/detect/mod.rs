@@ -1218,7 +1218,7 @@ impl Detector {
                         ))
                     || m.prefix.ends_with('ب')
                     || m.prefix.ends_with("بال");
-                if located {
+                if located && !m.listed {
                     continue;
                 }
                 if !self.vicinity(s, m) && !out.contains(&fi) {

@@ -30,6 +30,9 @@ pub struct Mention {
     pub tokens: Range<usize>,
     /// Proclitics attached to the first word ("و", "لل", ...), empty if none.
     pub prefix: String,
+    /// Found by its distinctive part inside a list headed by a kind word
+    /// ("حقول النفط في X وY"): the list head, not a location, precedes it.
+    pub listed: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -516,6 +519,7 @@ impl NameMatcher {
                     entity: pat.entity,
                     tokens: t..end,
                     prefix: text[tok.norm.start..tok.norm.start + plen].to_string(),
+                    listed: pat.partial,
                 },
                 pat.partial,
             ));
@@ -590,7 +594,7 @@ impl NameMatcher {
             }
             k -= 1;
             let w = norm.word(k);
-            if matches!(w, "of" | "the" | "in" | "at")
+            if matches!(w, "of" | "the" | "in" | "at" | "في" | "من")
                 || KIND_WORDS.contains(&w) && !self.is_plural(w, f)
             {
                 continue;
@@ -717,6 +721,7 @@ names = ["Jebel Aulia Dam", "خزان جبل أولياء", "سد جبل أول�
             ids("the fields of Heglig and Baleela"),
             vec!["heglig", "baleela"]
         );
+        assert_eq!(ids("حقول النفط في هجليج وبليلة"), vec!["heglig", "baleela"]);
         // Alone, a distinctive part is not the facility.
         assert!(ids("Heglig residents fled").is_empty());
         assert!(ids("سكان هجليج").is_empty());

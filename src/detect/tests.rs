@@ -883,3 +883,11 @@ fn faqad_lost_or_particle_and_subordinate_subjects() {
         ),
     ]);
 }
+
+#[test]
+fn lists_after_a_kind_word_and_in() {
+    check(&[(
+        "سيطر الجيش على حقول النفط في هجليج وبليلة.",
+        &["baleela saf gain", "heglig saf gain"],
+    )]);
+}
