@@ -575,7 +575,7 @@ impl Detector {
         if s.word(f.start.wrapping_sub(1)) == "to"
             && !matches!(
                 s.word(f.start.wrapping_sub(2)),
-                "managed" | "able" | "succeeded" | "moved"
+                "managed" | "able" | "succeeded"
             )
         {
             return true;

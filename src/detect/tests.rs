@@ -891,3 +891,18 @@ fn lists_after_a_kind_word_and_in() {
         &["baleela saf gain", "heglig saf gain"],
     )]);
 }
+
+#[test]
+fn infinitives_are_not_facts_unless_achieved() {
+    check(&[
+        ("The army moved to retake El Fasher.", &[]),
+        (
+            "The army managed to retake El Fasher.",
+            &["fasher saf gain"],
+        ),
+        (
+            "The RSF is ready to hand al-Jaili refinery over to the army.",
+            &[],
+        ),
+    ]);
+}
