@@ -74,6 +74,9 @@ const AR_VERBS: &[(&str, &str, Frame)] = &[
     ("تسلم", "تسلم", Frame::Gain),
     ("استلم", "ستلم", Frame::Gain),
     ("اجتاح", "جتاح", Frame::Gain),
+    ("استحوذ", "ستحوذ", Frame::Gain),
+    ("غادر", "غادر", Frame::Loss),
+    ("تقهقر", "تقهقر", Frame::Loss),
     ("احتل", "حتل", Frame::Gain),
     ("انسحب", "نسحب", Frame::Loss),
     ("خسر", "خسر", Frame::Loss),
@@ -156,6 +159,18 @@ const EN_WORDS: &[(&str, Frame, Need)] = &[
     ),
     ("conquered conquers", Frame::Gain, Need::Nothing),
     ("wrested wrests", Frame::Gain, Need::Nothing),
+    (
+        "grabbed grabs snatched annexed annexes",
+        Frame::Gain,
+        Need::NextOrPlace(&[]),
+    ),
+    // "US forces left Bagram": only with the place as direct object.
+    (
+        "left leaves vacated vacates departed quit fled",
+        Frame::Loss,
+        Need::NextOrPlace(&[]),
+    ),
+    ("returned returns", Frame::Loss, Need::NextOrPlace(&[])),
     // "secured the port", not "secured the release of" or "secured a deal".
     ("secured", Frame::Gain, Need::NextOrPlace(&[])),
     (
@@ -268,6 +283,10 @@ const EN_NOUNS: &[&str] = &[
 
 /// "قبضته", "سيطرتها", "السيطرة": the nouns "أحكم"/"فرض"/"بسط" need.
 const GRIP_NOUNS: &[&str] = &[
+    "يده",
+    "يدها",
+    "يدهم",
+    "ايديهم",
     "السيطره",
     "سيطرته",
     "سيطرتها",
@@ -362,9 +381,14 @@ impl Lexicon {
                     .or_insert(trig(frame, false, pron, Need::Nothing, 0.9));
             }
         }
-        // "أحكم قبضته على", "فرض سيطرته على": verbs of control only with their noun.
-        for &(past, present) in &[("احكم", "حكم"), ("فرض", "فرض"), ("بسط", "بسط")]
-        {
+        // "أحكم قبضته على", "فرض سيطرته على", "وضع يده على": verbs of
+        // control only with their noun.
+        for &(past, present) in &[
+            ("احكم", "حكم"),
+            ("فرض", "فرض"),
+            ("بسط", "بسط"),
+            ("وضع", "ضع"),
+        ] {
             for (f, pron) in ar_forms(past, present) {
                 words.entry(f).or_insert(trig(
                     Frame::Gain,

@@ -906,3 +906,35 @@ fn infinitives_are_not_facts_unless_achieved() {
         ),
     ]);
 }
+
+#[test]
+fn more_synonyms() {
+    check(&[
+        (
+            "استحوذت قوات الدعم السريع على مصفاة الجيلي.",
+            &["jaili rsf gain"],
+        ),
+        (
+            "وضع الحوثيون يدهم على ميناء الحديدة.",
+            &["hodeidah-port houthis gain"],
+        ),
+        (
+            "غادرت القوات الروسية سد كاخوفكا.",
+            &["kakhovka-dam ru loss"],
+        ),
+        (
+            "Russian forces left the Kakhovka dam on Friday.",
+            &["kakhovka-dam ru loss"],
+        ),
+        ("The RSF left five dead in El Fasher.", &[]),
+        (
+            "The Houthis grabbed Hodeidah port.",
+            &["hodeidah-port houthis gain"],
+        ),
+        // Detainees fleeing are not a loss of control.
+        (
+            "أفاد ناشطون بأن عناصر من الدعم السريع فروا من مصفاة الجيلي.",
+            &[],
+        ),
+    ]);
+}
