@@ -184,6 +184,12 @@ const EN_WORDS: &[(&str, Frame, Need)] = &[
         Need::Words(&["control"]),
     ),
     ("controls", Frame::Holds, Need::Nothing),
+    // "RSF claims control of El Fasher", "declared control over".
+    (
+        "claimed claims claim declared declares announced announces asserted",
+        Frame::Gain,
+        Need::Next(&["control", "full"]),
+    ),
     ("holds", Frame::Holds, Need::Nothing),
     (
         "holding hold retains retained retaining maintains maintained",

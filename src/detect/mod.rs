@@ -933,7 +933,10 @@ impl Detector {
                 s.bare(k),
                 "which" | "who" | "whose" | "التي" | "الذي" | "الذين"
             );
-            if relative {
+            // "…, but it still controls the site": a subject pronoun refers
+            // back past the clause boundary.
+            let pronoun = (k + 1..pos).any(|i| matches!(s.word(i), "it" | "they" | "he" | "she"));
+            if relative || pronoun {
                 self.actor_before(s, pos)
             } else {
                 None
@@ -1167,6 +1170,14 @@ impl Detector {
     /// "the city", "المدينة": a kind word standing for a facility named before.
     fn is_anaphor(&self, s: &Sentence, i: usize) -> bool {
         let w = s.word(i);
+        // Words that can stand for any watched place.
+        if matches!(
+            w,
+            "site" | "facility" | "installation" | "compound" | "الموقع" | "المنشاه"
+        ) && (is_arabic(w) || s.word(i.wrapping_sub(1)) == "the")
+        {
+            return true;
+        }
         let bare = if is_arabic(w) {
             w.strip_prefix("ال")
         } else {
