@@ -479,6 +479,10 @@ impl Default for Lexicon {
     }
 }
 
+/// "من قبضة X", "from the grip of X": possession nouns between "from" and
+/// the actor it names (never part of a subject: "تراجعت قبضة X" is not X).
+pub const GRIP: &[&str] = &["قبضه", "يد", "ايدي", "grip", "clutches", "hands", "control"];
+
 /// Word sets used by the filters and the role finder.
 #[derive(Clone)]
 pub struct Cues {
@@ -547,6 +551,18 @@ const IRREALIS: &[&str] = &[
     "اوامر",
     "طلب",
     "طلبت",
+    // contested, shared, exchanged control is no one's
+    "تبادل",
+    "تتبادل",
+    "يتبادل",
+    "تبادلت",
+    "يتبادلان",
+    "تتنازع",
+    "يتنازع",
+    "تتقاسم",
+    "يتقاسم",
+    "contested",
+    "vying",
     // fear is not fact
     "fear",
     "fears",
@@ -858,13 +874,6 @@ const CHANGE: &[&str] = &[
 ];
 
 const FILLER: &[&str] = &[
-    // "من قبضة X", "from the grip of X": the possession noun before the actor.
-    "قبضه",
-    "يد",
-    "ايدي",
-    "grip",
-    "clutches",
-    "hands",
     "rebels",
     "insurgents",
     "gunmen",

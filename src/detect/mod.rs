@@ -754,8 +754,14 @@ impl Detector {
                 } else {
                     f.trigger.frame
                 };
+                // "يسيطر X على F." in running text states control; in a
+                // headline (no final stop) it reports the news of a capture.
+                let present_control = ["يسيطر", "تسيطر", "نسيطر"]
+                    .iter()
+                    .any(|p| s.bare(f.pos).starts_with(p))
+                    && s.word(s.b - 1) == ".";
                 let kind = match frame {
-                    Frame::Gain if still => ClaimKind::Holds,
+                    Frame::Gain if still || present_control => ClaimKind::Holds,
                     Frame::Gain | Frame::Expel => ClaimKind::Gain,
                     Frame::Loss => ClaimKind::Loss,
                     _ => ClaimKind::Holds,
@@ -851,13 +857,14 @@ impl Detector {
                     return Some(a);
                 }
             }
-            // Failing both, the first actor later in the clause that is not in
-            // a "from"/"to" slot ("سيطر متمردو حركة X على": a long subject).
+            // Failing both, a fronted clause ("بعد سيطرتها على F، وجهت X…"):
+            // the subject of the main clause after the comma.
             return self.subject_before(s, f.pos).or_else(|| {
-                let end = (f.pos + 1..s.b)
+                let comma = (f.pos + 1..s.b).find(|&i| s.word(i) == ",")?;
+                let end = (comma + 1..s.b)
                     .find(|&i| self.scope_break(s, i))
                     .unwrap_or(s.b);
-                self.slots_after(s, f.pos + 1, end)
+                self.slots_after(s, comma + 1, end)
                     .into_iter()
                     .find(|(m, sl)| *sl == Slot::Plain && m.prefix.is_empty())
                     .and_then(|(m, _)| Sentence::actor(m))
@@ -1073,7 +1080,11 @@ impl Detector {
                         slot = Slot::From
                     }
                     "to" | "الي" | "لصالح" | "لمصلحه" => slot = Slot::To,
-                    _ if self.cues.filler.contains(w) && w != "من" => continue,
+                    _ if (self.cues.filler.contains(w) || lexicon::GRIP.contains(&w))
+                        && w != "من" =>
+                    {
+                        continue
+                    }
                     _ => break,
                 }
             }
