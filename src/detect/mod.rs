@@ -138,6 +138,31 @@ fn is_arabic(w: &str) -> bool {
         .is_some_and(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
 }
 
+/// Longest stretch of tokens read as one sentence.
+const MAX_WINDOW: usize = 160;
+
+/// Token windows covering `a..b`: the whole range when it is short enough,
+/// else pieces of at most [`MAX_WINDOW`] tokens cut after punctuation where
+/// possible.
+fn windows(norm: &Normalized, a: usize, b: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = a;
+    while start < b {
+        let mut end = (start + MAX_WINDOW).min(b);
+        if end < b {
+            if let Some(p) = (start + MAX_WINDOW / 2..end)
+                .rev()
+                .find(|&i| norm.tokens[i].kind == crate::text::TokenKind::Punct)
+            {
+                end = p + 1;
+            }
+        }
+        out.push((start, end));
+        start = end;
+    }
+    out
+}
+
 /// A claim before it is tied to its sentence.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Raw {
@@ -235,16 +260,35 @@ impl Detector {
             {
                 continue;
             }
-            let mentions: Vec<Mention> =
-                here.iter().filter(|m| m.tokens.end <= b).cloned().collect();
-            let s = Sentence {
-                text,
-                norm: &norm,
-                a,
-                b,
-                mentions,
-            };
-            let raws = self.read_sentence(&s);
+            // A run-on "sentence" (no stops for pages) is read in windows
+            // cut at punctuation, so that the work per token stays bounded.
+            let mut raws: Vec<Raw> = Vec::new();
+            let mut attribution = None;
+            for (wa, wb) in windows(&norm, a, b) {
+                let mentions: Vec<Mention> = here
+                    .iter()
+                    .filter(|m| m.tokens.start >= wa && m.tokens.end <= wb)
+                    .cloned()
+                    .collect();
+                let s = Sentence {
+                    text,
+                    norm: &norm,
+                    a: wa,
+                    b: wb,
+                    mentions,
+                };
+                let found = self.read_sentence(&s);
+                if !found.is_empty() && wa == a {
+                    attribution = self.attribution(&s, text);
+                }
+                for raw in found {
+                    if !raws.iter().any(|o| {
+                        o.facility == raw.facility && o.actor == raw.actor && o.kind == raw.kind
+                    }) {
+                        raws.push(raw);
+                    }
+                }
+            }
             if raws.is_empty() {
                 continue;
             }
@@ -253,7 +297,6 @@ impl Detector {
                 start: r.start,
                 end: r.end,
             };
-            let attribution = self.attribution(&s, text);
             for raw in raws {
                 out.push(Claim {
                     facility: self.watchlist.facilities[raw.facility].id.clone(),

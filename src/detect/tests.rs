@@ -938,3 +938,20 @@ fn more_synonyms() {
         ),
     ]);
 }
+
+#[test]
+fn run_on_text_is_read_in_bounded_windows() {
+    // 20,000 words without a stop: must finish quickly and still find the claim.
+    let mut t = String::new();
+    for i in 0..4000 {
+        t.push_str("the army and the RSF met again ");
+        if i == 2000 {
+            t.push_str(", the RSF seized El Fasher , ");
+        }
+    }
+    let started = std::time::Instant::now();
+    let c = detector().detect(&t, None);
+    assert!(started.elapsed().as_secs() < 20);
+    assert!(c.iter().any(|c| c.facility == "fasher" && c.actor == "rsf"));
+    assert_eq!(c[0].evidence.sentence.len(), t.trim().len());
+}
