@@ -709,7 +709,7 @@ impl Detector {
                     self.possession_kind(s, f.start)
                 };
                 let facs = if in_control_of {
-                    self.facilities_in(s, f.pos + 1, scope_end)
+                    self.facilities_in(s, f.pos + 1, scope_end, false)
                 } else {
                     self.facilities_around(s, f.start, f.pos + 1, scope_end)
                 };
@@ -1151,7 +1151,10 @@ impl Detector {
                 return (before, 1.0);
             }
         }
-        let after: Vec<usize> = self.facilities_in(s, f.pos + 1, scope_end);
+        // Leaving positions in a place is leaving the place; taking
+        // positions in it is not taking it.
+        let located_ok = f.trigger.frame == Frame::Loss;
+        let after: Vec<usize> = self.facilities_in(s, f.pos + 1, scope_end, located_ok);
         if !after.is_empty() {
             return (after, 1.0);
         }
@@ -1242,7 +1245,7 @@ impl Detector {
     }
 
     /// Facility mentions in `from..to` that are not mere reference points.
-    fn facilities_in(&self, s: &Sentence, from: usize, to: usize) -> Vec<usize> {
+    fn facilities_in(&self, s: &Sentence, from: usize, to: usize, located_ok: bool) -> Vec<usize> {
         let mut out = Vec::new();
         for m in s
             .mentions
@@ -1283,7 +1286,7 @@ impl Detector {
                         ))
                     || m.prefix.ends_with('ب')
                     || m.prefix.ends_with("بال");
-                if located && !m.listed {
+                if located && !m.listed && !located_ok {
                     continue;
                 }
                 if !self.vicinity(s, m) && !out.contains(&fi) {
@@ -1394,7 +1397,7 @@ impl Detector {
         }
         if end > after {
             return self
-                .facilities_in(s, after, end)
+                .facilities_in(s, after, end, false)
                 .into_iter()
                 .take(1)
                 .collect();
