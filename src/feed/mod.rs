@@ -14,11 +14,7 @@ pub enum FeedError {
 
 /// Parses a feed document. `content_type` is the HTTP header value, `base`
 /// the feed's URL (relative links are resolved against it).
-pub fn parse(
-    bytes: &[u8],
-    content_type: Option<&str>,
-    base: Option<&Url>,
-) -> Result<ParsedFeed, FeedError> {
+pub fn parse(bytes: &[u8], content_type: Option<&str>, base: Option<&Url>) -> Result<ParsedFeed, FeedError> {
     let _ = content_type;
     let feed = feed_rs::parser::parse(bytes).map_err(|e| FeedError::NotAFeed(e.to_string()))?;
     let entries = feed
@@ -26,11 +22,7 @@ pub fn parse(
         .into_iter()
         .filter_map(|e| {
             let link = e.links.first().and_then(|l| resolve(&l.href, base));
-            let id = if e.id.trim().is_empty() {
-                link.clone()?
-            } else {
-                e.id.clone()
-            };
+            let id = if e.id.trim().is_empty() { link.clone()? } else { e.id.clone() };
             Some(FeedEntry {
                 id,
                 title: e.title.map(|t| t.content),
@@ -41,11 +33,7 @@ pub fn parse(
             })
         })
         .collect();
-    Ok(ParsedFeed {
-        title: feed.title.map(|t| t.content),
-        entries,
-        warnings: Vec::new(),
-    })
+    Ok(ParsedFeed { title: feed.title.map(|t| t.content), entries, warnings: Vec::new() })
 }
 
 /// Resolves `href` against `base` and canonicalises it.
