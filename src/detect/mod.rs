@@ -476,9 +476,11 @@ impl Detector {
         if is_arabic(w) {
             for (prefix, stem) in proclitic_stems(w) {
                 let (noun, pron) = match stem {
-                    "سيطره" | "يد" | "ايدي" | "قبضه" | "يدي" => (true, false),
+                    "سيطره" | "يد" | "ايدي" | "قبضه" | "يدي" | "حوزه" => {
+                        (true, false)
+                    }
                     _ => {
-                        let p = ["سيطرت", "قبضت", "يد", "ايدي"]
+                        let p = ["سيطرت", "قبضت", "يد", "ايدي", "حوزت"]
                             .iter()
                             .find_map(|n| stem.strip_prefix(n));
                         (
@@ -527,7 +529,10 @@ impl Detector {
             }
             return None;
         }
-        if !matches!(w, "control" | "hands" | "hand" | "grip" | "rule") {
+        if !matches!(
+            w,
+            "control" | "hands" | "hand" | "grip" | "rule" | "possession"
+        ) {
             return None;
         }
         // Walk back over the possessor and its qualifiers to the preposition.

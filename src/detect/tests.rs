@@ -955,3 +955,25 @@ fn run_on_text_is_read_in_bounded_windows() {
     assert!(c.iter().any(|c| c.facility == "fasher" && c.actor == "rsf"));
     assert_eq!(c[0].evidence.sentence.len(), t.trim().len());
 }
+
+#[test]
+fn possession_nouns() {
+    check(&[
+        (
+            "أصبحت مصفاة الجيلي في حوزة قوات الدعم السريع.",
+            &["jaili rsf gain"],
+        ),
+        (
+            "لا يزال ميناء الحديدة بحوزة الحوثيين.",
+            &["hodeidah-port houthis holds"],
+        ),
+        (
+            "Al-Jaili refinery is now in the possession of the RSF.",
+            &["jaili rsf gain"],
+        ),
+        (
+            "The Houthis took possession of Hodeidah port.",
+            &["hodeidah-port houthis gain"],
+        ),
+    ]);
+}
