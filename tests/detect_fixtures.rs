@@ -1,5 +1,5 @@
 //! Regression sets of control claims from other conflicts (DR Congo, Somalia,
-//! Yemen, Sudan, Ukraine, Libya, Mali, Iraq, Afghanistan, Myanmar, Ethiopia), scored like `score_claims.py`: a claim is
+//! Yemen, Sudan, Ukraine, Libya, Mali, Iraq, Afghanistan, Myanmar, Ethiopia, Mozambique), scored like `score_claims.py`: a claim is
 //! `(facility, actor, polarity)` with gain/holds = +, loss = −; "optional"
 //! gold claims count neither way.
 
@@ -58,6 +58,11 @@ fn myanmar_ethiopia_regression_set() {
 #[test]
 fn hard_negatives_regression_set() {
     score("watchlist-mixed.toml", "mixed-hard-negatives.jsonl");
+}
+
+#[test]
+fn mozambique_regression_set() {
+    score("watchlist-mozambique.toml", "mozambique.jsonl");
 }
 
 fn score(watchlist: &str, gold: &str) {
