@@ -60,6 +60,8 @@ const CONTROL_NEXT: &[&str] = &[
     "charge",
     "possession",
     "hold",
+    "it",
+    "them",
 ];
 
 /// Arabic verbs: (past 3rd masc. sing., present stem without the prefix), frame.

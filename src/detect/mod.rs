@@ -393,7 +393,11 @@ impl Detector {
             let ok = match t.need {
                 Need::Nothing => true,
                 Need::Next(ws) => ws.contains(&s.word(i + 1)),
-                Need::NextOrPlace(ws) => ws.contains(&s.word(i + 1)) || s.place_next(i),
+                Need::NextOrPlace(ws) => {
+                    ws.contains(&s.word(i + 1))
+                        || s.place_next(i)
+                        || (s.word(i + 1) == "the" && self.is_anaphor(s, i + 2))
+                }
                 Need::Words(ws) => (i + 1..(i + 6).min(s.b)).any(|j| ws.contains(&s.bare(j))),
             };
             let mut t = *t;

@@ -977,3 +977,18 @@ fn possession_nouns() {
         ),
     ]);
 }
+
+#[test]
+fn took_the_city_and_took_it() {
+    check(&[
+        (
+            "RSF units entered El Fasher and took the city.",
+            &["fasher rsf gain"],
+        ),
+        (
+            "El Fasher was under siege until the RSF took it.",
+            &["fasher rsf gain"],
+        ),
+        ("The RSF took the initiative near El Fasher.", &[]),
+    ]);
+}
