@@ -36,27 +36,15 @@ pub fn charset_param(content_type: &str) -> Option<&'static Encoding> {
 pub fn decode_html(bytes: &[u8], content_type: Option<&str>) -> Decoded {
     if let Some(enc) = content_type.and_then(charset_param) {
         let (text, _, _) = enc.decode(bytes);
-        return Decoded {
-            text: text.into_owned(),
-            encoding: enc,
-            source: Source::Header,
-        };
+        return Decoded { text: text.into_owned(), encoding: enc, source: Source::Header };
     }
     if let Some((enc, _)) = Encoding::for_bom(bytes) {
         let (text, _, _) = enc.decode(bytes);
-        return Decoded {
-            text: text.into_owned(),
-            encoding: enc,
-            source: Source::Bom,
-        };
+        return Decoded { text: text.into_owned(), encoding: enc, source: Source::Bom };
     }
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     det.feed(bytes, true);
     let enc = det.guess(None, chardetng::Utf8Detection::Allow);
     let (text, _, _) = enc.decode(bytes);
-    Decoded {
-        text: text.into_owned(),
-        encoding: enc,
-        source: Source::Sniffed,
-    }
+    Decoded { text: text.into_owned(), encoding: enc, source: Source::Sniffed }
 }

@@ -60,6 +60,8 @@ const CONTROL_NEXT: &[&str] = &[
     "charge",
     "possession",
     "hold",
+    "it",
+    "them",
 ];
 
 /// Arabic verbs: (past 3rd masc. sing., present stem without the prefix), frame.
@@ -74,6 +76,9 @@ const AR_VERBS: &[(&str, &str, Frame)] = &[
     ("تسلم", "تسلم", Frame::Gain),
     ("استلم", "ستلم", Frame::Gain),
     ("اجتاح", "جتاح", Frame::Gain),
+    ("استحوذ", "ستحوذ", Frame::Gain),
+    ("غادر", "غادر", Frame::Loss),
+    ("تقهقر", "تقهقر", Frame::Loss),
     ("احتل", "حتل", Frame::Gain),
     ("انسحب", "نسحب", Frame::Loss),
     ("خسر", "خسر", Frame::Loss),
@@ -89,7 +94,11 @@ const AR_VERBS: &[(&str, &str, Frame)] = &[
 
 /// Arabic verbal nouns, frame, and what must follow.
 const AR_MASDARS: &[(&str, Frame, Need)] = &[
-    ("سيطره", Frame::Gain, Need::Words(&["علي"])),
+    (
+        "سيطره",
+        Frame::Gain,
+        Need::Words(&["علي", "عليه", "عليها", "عليهم"]),
+    ),
     ("استعاده", Frame::Gain, Need::Nothing),
     ("استرجاع", Frame::Gain, Need::Nothing),
     ("استرداد", Frame::Gain, Need::Nothing),
@@ -125,20 +134,49 @@ const EN_WORDS: &[(&str, Frame, Need)] = &[
         Need::Nothing,
     ),
     (
-        "retook retakes retaken retaking",
+        "retook retakes retaken retaking retake",
         Frame::Gain,
         Need::Nothing,
     ),
-    ("regained regains regaining", Frame::Gain, Need::Nothing),
-    ("reclaimed reclaims reclaiming", Frame::Gain, Need::Nothing),
-    ("liberated liberates liberating", Frame::Gain, Need::Nothing),
+    (
+        "regained regains regaining regain",
+        Frame::Gain,
+        Need::Nothing,
+    ),
+    (
+        "reclaimed reclaims reclaiming reclaim",
+        Frame::Gain,
+        Need::Nothing,
+    ),
+    (
+        "liberated liberates liberating liberate",
+        Frame::Gain,
+        Need::Nothing,
+    ),
     ("overran overruns overrun", Frame::Gain, Need::Nothing),
-    ("occupied occupies", Frame::Gain, Need::Nothing),
+    (
+        "occupied occupies occupy occupying",
+        Frame::Gain,
+        Need::Nothing,
+    ),
     ("conquered conquers", Frame::Gain, Need::Nothing),
     ("wrested wrests", Frame::Gain, Need::Nothing),
-    ("secured", Frame::Gain, Need::Nothing),
     (
-        "took takes taken taking",
+        "grabbed grabs snatched annexed annexes",
+        Frame::Gain,
+        Need::NextOrPlace(&[]),
+    ),
+    // "US forces left Bagram": only with the place as direct object.
+    (
+        "left leaves vacated vacates departed quit fled",
+        Frame::Loss,
+        Need::NextOrPlace(&[]),
+    ),
+    ("returned returns", Frame::Loss, Need::NextOrPlace(&[])),
+    // "secured the port", not "secured the release of" or "secured a deal".
+    ("secured", Frame::Gain, Need::NextOrPlace(&[])),
+    (
+        "took takes taken taking take",
         Frame::Gain,
         Need::NextOrPlace(CONTROL_NEXT),
     ),
@@ -148,10 +186,37 @@ const EN_WORDS: &[(&str, Frame, Need)] = &[
         Need::Words(&["control"]),
     ),
     ("controls", Frame::Holds, Need::Nothing),
-    ("holds", Frame::Holds, Need::Nothing),
-    ("lost loses losing", Frame::Loss, Need::Nothing),
+    // "RSF claims control of El Fasher", "declared control over".
     (
-        "withdrew withdraws withdrawn withdrawing",
+        "claimed claims claim declared declares announced announces asserted",
+        Frame::Gain,
+        Need::Next(&["control", "full"]),
+    ),
+    ("holds", Frame::Holds, Need::Nothing),
+    (
+        "holding hold retains retained retaining maintains maintained",
+        Frame::Holds,
+        Need::Nothing,
+    ),
+    // Nouns: "their withdrawal from", "the capture of F by X".
+    (
+        "withdrawal pullout retreat evacuation handover loss",
+        Frame::Loss,
+        Need::Nothing,
+    ),
+    (
+        "capture seizure takeover recapture liberation",
+        Frame::Gain,
+        Need::Nothing,
+    ),
+    // "lost control of F", "lost F"; not "lost dozens of fighters in F".
+    (
+        "lost loses losing",
+        Frame::Loss,
+        Need::NextOrPlace(&["control", "grip", "hold", "it", "them"]),
+    ),
+    (
+        "withdrew withdraws withdrawn withdrawing withdraw",
         Frame::Loss,
         Need::Nothing,
     ),
@@ -161,9 +226,13 @@ const EN_WORDS: &[(&str, Frame, Need)] = &[
         Need::Next(&["out", "back"]),
     ),
     ("retreated retreats retreating", Frame::Loss, Need::Nothing),
-    ("abandoned abandons abandoning", Frame::Loss, Need::Nothing),
+    (
+        "abandoned abandons abandoning abandon",
+        Frame::Loss,
+        Need::Nothing,
+    ),
     ("evacuated evacuates", Frame::Loss, Need::Nothing),
-    ("ceded cedes ceding", Frame::Loss, Need::Nothing),
+    ("ceded cedes ceding cede", Frame::Loss, Need::Nothing),
     ("relinquished relinquishes", Frame::Loss, Need::Nothing),
     ("surrendered surrenders", Frame::Loss, Need::Nothing),
     ("handed hands handing", Frame::Loss, Need::Nothing),
@@ -181,14 +250,78 @@ const EN_WORDS: &[(&str, Frame, Need)] = &[
         Need::Words(&["out", "from", "withdraw", "retreat"]),
     ),
     (
-        "expelled expels ousted ousts evicted routed dislodged",
+        "expelled expels expel ousted ousts oust evicted routed dislodged dislodge",
         Frame::Expel,
         Need::Nothing,
     ),
     ("cleared", Frame::Expel, Need::Words(&["of"])),
     ("fell falls fallen", Frame::FellTo, Need::Next(&["to"])),
+    // "the fall of F to X".
+    ("fall", Frame::FellTo, Need::Words(&["to"])),
+    // "control of F passed to X".
+    (
+        "passed transferred reverted",
+        Frame::FellTo,
+        Need::Next(&["to"]),
+    ),
+    (
+        "kept keeps keep",
+        Frame::Holds,
+        Need::Words(&["control", "hold", "grip"]),
+    ),
     ("held", Frame::Possess, Need::Next(&["by"])),
     ("controlled", Frame::Possess, Need::Next(&["by"])),
+];
+
+/// English nouns of the list above: like Arabic verbal nouns, their agent
+/// may be a possessive or a "by" phrase.
+const EN_NOUNS: &[&str] = &[
+    "withdrawal",
+    "pullout",
+    "retreat",
+    "evacuation",
+    "handover",
+    "loss",
+    "capture",
+    "seizure",
+    "takeover",
+    "recapture",
+    "liberation",
+];
+
+/// "قبضته", "سيطرتها", "السيطرة": the nouns "أحكم"/"فرض"/"بسط" need.
+const GRIP_NOUNS: &[&str] = &[
+    "يده",
+    "يدها",
+    "يدهم",
+    "ايديهم",
+    "السيطره",
+    "سيطرته",
+    "سيطرتها",
+    "سيطرتهم",
+    "قبضته",
+    "قبضتها",
+    "قبضتهم",
+    "نفوذه",
+    "نفوذها",
+    "نفوذهم",
+];
+
+/// Words anywhere in a sentence that deny what it reports ("reports that X
+/// seized F were false", "الأنباء ... عارية عن الصحة").
+pub const FALSEHOOD: &[&str] = &[
+    "false",
+    "untrue",
+    "baseless",
+    "unfounded",
+    "fabricated",
+    "fake",
+    "عاريه",
+    "كاذبه",
+    "مفبركه",
+    "ملفقه",
+    "مغلوطه",
+    "شائعه",
 ];
 
 /// Object pronouns attached to Arabic verbs.
@@ -256,6 +389,38 @@ impl Lexicon {
                     .or_insert(trig(frame, false, pron, Need::Nothing, 0.9));
             }
         }
+        // "أحكم قبضته على", "فرض سيطرته على", "وضع يده على": verbs of
+        // control only with their noun.
+        for &(past, present) in &[
+            ("احكم", "حكم"),
+            ("فرض", "فرض"),
+            ("بسط", "بسط"),
+            ("وضع", "ضع"),
+        ] {
+            for (f, pron) in ar_forms(past, present) {
+                words.entry(f).or_insert(trig(
+                    Frame::Gain,
+                    false,
+                    pron,
+                    Need::Words(GRIP_NOUNS),
+                    0.9,
+                ));
+            }
+        }
+        // Participles of control: "مسيطرة على" (in control of).
+        for p in [
+            "مسيطر",
+            "مسيطره",
+            "مسيطرا",
+            "مسيطرين",
+            "مسيطرون",
+            "مسيطرتين",
+        ] {
+            words.insert(
+                p.to_string(),
+                trig(Frame::Holds, false, false, Need::Words(&["علي"]), 0.85),
+            );
+        }
         for &(m, frame, need) in AR_MASDARS {
             // A masdar may carry a possessive pronoun: "سيطرتها", "انسحابه".
             let stem = m
@@ -273,7 +438,13 @@ impl Lexicon {
             for f in forms.split(' ') {
                 words.insert(
                     f.to_string(),
-                    trig(frame, f.ends_with("ing"), false, need, 0.9),
+                    trig(
+                        frame,
+                        f.ends_with("ing") || EN_NOUNS.contains(&f),
+                        false,
+                        need,
+                        0.9,
+                    ),
                 );
             }
         }
@@ -310,7 +481,12 @@ impl Default for Lexicon {
     }
 }
 
+/// "من قبضة X", "from the grip of X": possession nouns between "from" and
+/// the actor it names (never part of a subject: "تراجعت قبضة X" is not X).
+pub const GRIP: &[&str] = &["قبضه", "يد", "ايدي", "grip", "clutches", "hands", "control"];
+
 /// Word sets used by the filters and the role finder.
+#[derive(Clone)]
 pub struct Cues {
     /// Before a control word in the same sentence: the statement is not a
     /// report of a fact (denial, threat, plan, expectation, condition,
@@ -366,6 +542,40 @@ const IRREALIS: &[&str] = &[
     "شائعات",
     "مزاعم",
     "ادعاءات", // threat, warning
+    // orders and requests are not yet facts
+    "ordered",
+    "orders",
+    "order",
+    "امر",
+    "امرت",
+    "يامر",
+    "تامر",
+    "اوامر",
+    "طلب",
+    "طلبت",
+    // contested, shared, exchanged control is no one's
+    "تبادل",
+    "تتبادل",
+    "يتبادل",
+    "تبادلت",
+    "يتبادلان",
+    "تتنازع",
+    "يتنازع",
+    "تتقاسم",
+    "يتقاسم",
+    "contested",
+    "vying",
+    // fear is not fact
+    "fear",
+    "fears",
+    "feared",
+    "worried",
+    "concern",
+    "concerns",
+    "يخشي",
+    "تخشي",
+    "خشيه",
+    "مخاوف",
     "threatened",
     "threatens",
     "threaten",
@@ -476,6 +686,9 @@ const IRREALIS: &[&str] = &[
     "يرجح",
     "وشك",
     "مرتقب",
+    "ربما",
+    "يحتمل",
+    "محتمل",
     "سوف",
     "لن", // condition, question
     "if",
@@ -542,6 +755,17 @@ const NEGATION: &[&str] = &[
 ];
 
 const VICINITY: &[&str] = &[
+    // a part is not the whole: "parts of F", "أجزاء من F"
+    "parts",
+    "most",
+    "much",
+    "معظم",
+    "اغلب",
+    "part",
+    "areas",
+    "اجزاء",
+    "جزء",
+    "احياء",
     "near",
     "nearby",
     "outskirts",
@@ -608,6 +832,10 @@ const VICINITY: &[&str] = &[
 ];
 
 const CHANGE: &[&str] = &[
+    "سقوط",
+    "وقوع",
+    "انتقال",
+    "fall",
     "fell",
     "falls",
     "fallen",
@@ -648,6 +876,18 @@ const CHANGE: &[&str] = &[
 ];
 
 const FILLER: &[&str] = &[
+    "rebels",
+    "insurgents",
+    "gunmen",
+    "jihadists",
+    "متمردو",
+    "متمردي",
+    "مقاتلون",
+    "مسلحون",
+    "كتائب",
+    "ميليشيا",
+    "مليشيا",
+    "مليشيات",
     "the",
     "of",
     "its",
@@ -686,6 +926,16 @@ const FILLER: &[&str] = &[
 ];
 
 const SCOPE_END: &[&str] = &[
+    // Relative clauses: "withdrew from the talks that F hosted".
+    "which",
+    "who",
+    "whose",
+    "where",
+    "التي",
+    "الذي",
+    "الذين",
+    "اللذين",
+    "اللتين",
     "after",
     "before",
     "while",
@@ -760,6 +1010,12 @@ impl Cues {
             scope_end: set(SCOPE_END),
             say: set(SAY),
         }
+    }
+}
+
+impl std::fmt::Debug for Cues {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Cues { .. }")
     }
 }
 

@@ -30,6 +30,9 @@ pub struct Mention {
     pub tokens: Range<usize>,
     /// Proclitics attached to the first word ("و", "لل", ...), empty if none.
     pub prefix: String,
+    /// Found by its distinctive part inside a list headed by a kind word
+    /// ("حقول النفط في X وY"): the list head, not a location, precedes it.
+    pub listed: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -46,6 +49,7 @@ struct Pattern {
 #[derive(Debug, Clone)]
 pub struct NameMatcher {
     ac: Option<AhoCorasick>,
+    acronyms: HashSet<String>,
     patterns: Vec<Pattern>,
     /// Per facility: plural and dual forms of its kind words.
     plurals: Vec<HashSet<String>>,
@@ -182,6 +186,58 @@ fn is_arabic_word(w: &str) -> bool {
         .is_some_and(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
 }
 
+/// An all-capitals Latin name of at most five letters ("IS", "RSF", "FARDC").
+fn is_acronym(raw: &str) -> bool {
+    let letters: Vec<char> = raw.chars().filter(|c| c.is_alphabetic()).collect();
+    !letters.is_empty()
+        && letters.len() <= 5
+        && !raw.contains(' ')
+        && letters.iter().all(|c| c.is_ascii_uppercase())
+}
+
+/// A normalised name and its other grammatical case: Arabic sound
+/// masculine plurals and duals change their ending with the case
+/// ("الحوثيون" / "الحوثيين", "المتمردون الطوارق" / "المتمردين الطوارق").
+pub fn case_variants(name: &str) -> Vec<String> {
+    let mut out = vec![name.to_string()];
+    if !is_arabic_word(name) {
+        // "Houthis" is also "Houthi" ("Houthi-controlled", "Houthi fighters").
+        // Only the nisba plural "-is": "Hamas" must not become "Hama", a city.
+        if !name.contains(' ') && name.len() >= 6 && name.ends_with("is") {
+            out.push(name[..name.len() - 1].to_string());
+        }
+        return out;
+    }
+    let swapped: Vec<String> = name
+        .split(' ')
+        .map(|w| {
+            let long = w.chars().count() >= 5;
+            match (w.strip_suffix("ون"), w.strip_suffix("ين")) {
+                (Some(stem), _) if long => format!("{stem}ين"),
+                (_, Some(stem)) if long && stem.ends_with('ي') => format!("{stem}ون"),
+                _ => w.to_string(),
+            }
+        })
+        .collect();
+    let swapped = swapped.join(" ");
+    if swapped != name {
+        out.push(swapped);
+    }
+    // A group named by a plural nisba is also named by the singular:
+    // "الحوثيون" / "الحوثي" ("مقاتلو الحوثي").
+    if !name.contains(' ') {
+        if let Some(stem) = name
+            .strip_suffix("يون")
+            .or_else(|| name.strip_suffix("يين"))
+        {
+            if stem.chars().count() >= 3 {
+                out.push(format!("{stem}ي"));
+            }
+        }
+    }
+    out
+}
+
 /// Plural and dual forms of a kind word (normalised, without the article).
 pub fn plural_forms(word: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -241,9 +297,19 @@ impl NameMatcher {
                     .enumerate()
                     .map(|(i, f)| (Entity::Facility(i), &f.names)),
             );
+        // Acronyms ("IS", "SAF", "AU") collide with words once lower-cased;
+        // they match only where the text writes them in capitals.
+        let acronyms: HashSet<String> = entities
+            .clone()
+            .flat_map(|(_, list)| list.iter())
+            .filter(|raw| is_acronym(raw))
+            .map(|raw| normalize_str(raw))
+            .collect();
         for (entity, list) in entities {
-            for raw in list {
-                let n = normalize_str(raw);
+            for n in list
+                .iter()
+                .flat_map(|raw| case_variants(&normalize_str(raw)))
+            {
                 if let Some(rest) = n.strip_prefix("ال") {
                     add(
                         format!("ل{rest}"),
@@ -344,6 +410,17 @@ impl NameMatcher {
                     }
                 }
             }
+            // The kind itself ("city", "oil_field") names the place too:
+            // "took control of the city", "the fields of X and Y".
+            for part in f
+                .kind
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|p| p.len() > 2)
+            {
+                let part = part.to_lowercase();
+                fp.extend(plural_forms(&part));
+                fh.insert(part);
+            }
             plurals.push(fp);
             heads.push(fh);
         }
@@ -357,6 +434,7 @@ impl NameMatcher {
         };
         NameMatcher {
             ac,
+            acronyms,
             patterns,
             plurals,
             heads,
@@ -370,7 +448,9 @@ impl NameMatcher {
 
     /// All mentions in `norm`, in text order, non-overlapping (longest wins;
     /// a full name beats a distinctive part).
-    pub fn find(&self, norm: &Normalized) -> Vec<Mention> {
+    /// `original` is the text `norm` was made from (acronyms are checked
+    /// against it).
+    pub fn find(&self, norm: &Normalized, original: &str) -> Vec<Mention> {
         let Some(ac) = &self.ac else {
             return Vec::new();
         };
@@ -398,6 +478,22 @@ impl NameMatcher {
                 continue;
             }
             let last = norm.token_at(e - 1);
+            if self.acronyms.contains(&text[s..e]) {
+                let (Some(a), Some(b)) = (norm.tokens.get(t), norm.tokens.get(last)) else {
+                    continue;
+                };
+                let written = original.get(a.orig.start..b.orig.end).unwrap_or("");
+                // Only the acronym's own letters: "RSF's" is written in capitals.
+                let k = text[s..e].chars().filter(|c| c.is_alphabetic()).count();
+                if !written
+                    .chars()
+                    .filter(|c| c.is_alphabetic())
+                    .take(k)
+                    .all(char::is_uppercase)
+                {
+                    continue;
+                }
+            }
             cands.push((t, last + 1, m.pattern().as_usize(), prefix.len(), e - s));
         }
         // Longest first at each position; full names before partial ones.
@@ -423,6 +519,7 @@ impl NameMatcher {
                     entity: pat.entity,
                     tokens: t..end,
                     prefix: text[tok.norm.start..tok.norm.start + plen].to_string(),
+                    listed: pat.partial,
                 },
                 pat.partial,
             ));
@@ -497,7 +594,7 @@ impl NameMatcher {
             }
             k -= 1;
             let w = norm.word(k);
-            if matches!(w, "of" | "the" | "in" | "at")
+            if matches!(w, "of" | "the" | "in" | "at" | "في" | "من")
                 || KIND_WORDS.contains(&w) && !self.is_plural(w, f)
             {
                 continue;
@@ -571,7 +668,7 @@ names = ["Jebel Aulia Dam", "خزان جبل أولياء", "سد جبل أول�
         let wl = Watchlist::from_toml_str(WL, "t").expect("watchlist");
         let m = NameMatcher::new(&wl);
         let n = normalize(text);
-        m.find(&n)
+        m.find(&n, text)
             .into_iter()
             .map(|m| match m.entity {
                 Entity::Actor(i) => wl.actors[i].id.clone(),
@@ -595,6 +692,18 @@ names = ["Jebel Aulia Dam", "خزان جبل أولياء", "سد جبل أول�
     }
 
     #[test]
+    fn acronyms_only_in_capitals() {
+        assert_eq!(ids("the RSF seized"), vec!["rsf"]);
+        assert!(ids("rsf seized").is_empty());
+        assert!(
+            is_acronym("IS")
+                && is_acronym("M23")
+                && !is_acronym("Daesh")
+                && !is_acronym("Islamic State")
+        );
+    }
+
+    #[test]
     fn longest_name_wins() {
         assert_eq!(ids("the Sudanese army entered"), vec!["saf"]);
         assert_eq!(ids("al-Fasher, El Fasher"), vec!["fasher", "fasher"]);
@@ -612,9 +721,31 @@ names = ["Jebel Aulia Dam", "خزان جبل أولياء", "سد جبل أول�
             ids("the fields of Heglig and Baleela"),
             vec!["heglig", "baleela"]
         );
+        assert_eq!(ids("حقول النفط في هجليج وبليلة"), vec!["heglig", "baleela"]);
         // Alone, a distinctive part is not the facility.
         assert!(ids("Heglig residents fled").is_empty());
         assert!(ids("سكان هجليج").is_empty());
+    }
+
+    #[test]
+    fn case_variants_of_plurals() {
+        assert_eq!(
+            case_variants("الحوثيون"),
+            vec!["الحوثيون", "الحوثيين", "الحوثي"]
+        );
+        assert_eq!(
+            case_variants("الحوثيين"),
+            vec!["الحوثيين", "الحوثيون", "الحوثي"]
+        );
+        assert_eq!(
+            case_variants("المتمردون الطوارق"),
+            vec!["المتمردون الطوارق", "المتمردين الطوارق"]
+        );
+        // Not a plural ending: "فلسطين" stays.
+        assert_eq!(case_variants("فلسطين"), vec!["فلسطين"]);
+        assert_eq!(case_variants("houthis"), vec!["houthis", "houthi"]);
+        assert_eq!(case_variants("isis"), vec!["isis"]);
+        assert_eq!(case_variants("hamas"), vec!["hamas"]);
     }
 
     #[test]

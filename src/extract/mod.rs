@@ -10,10 +10,7 @@ use url::Url;
 pub fn extract(html: &str, url: Option<&Url>) -> Article {
     let _ = url;
     let doc = Html::parse_document(html);
-    let title = Selector::parse("title")
-        .ok()
-        .and_then(|s| doc.select(&s).next())
-        .map(|t| t.text().collect::<String>().trim().to_string());
+    let title = Selector::parse("title").ok().and_then(|s| doc.select(&s).next()).map(|t| t.text().collect::<String>().trim().to_string());
     let mut paragraphs = Vec::new();
     if let Ok(sel) = Selector::parse("article p, main p") {
         for p in doc.select(&sel) {
@@ -23,9 +20,5 @@ pub fn extract(html: &str, url: Option<&Url>) -> Article {
             }
         }
     }
-    Article {
-        title,
-        paragraphs,
-        ..Default::default()
-    }
+    Article { title, paragraphs, ..Default::default() }
 }
