@@ -7,7 +7,10 @@ use crate::model::Claim;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Control moved: raise `control.changed`.
-    Changed { from: Option<String>, to: Option<String> },
+    Changed {
+        from: Option<String>,
+        to: Option<String>,
+    },
     /// A report conflicting with the known controller: raise `control.disputed`.
     Disputed { current: String },
     /// The report repeats the current state: recorded, no event.

@@ -33,7 +33,10 @@ pub struct Watchlist {
 #[derive(Debug, thiserror::Error)]
 pub enum WatchlistError {
     #[error("{origin}: cannot read: {source}")]
-    Io { origin: String, source: std::io::Error },
+    Io {
+        origin: String,
+        source: std::io::Error,
+    },
     #[error("{origin}: {message}")]
     Invalid { origin: String, message: String },
 }
@@ -41,21 +44,32 @@ pub enum WatchlistError {
 impl Watchlist {
     /// Parses a watchlist file's text. `origin` names it in errors.
     pub fn from_toml_str(text: &str, origin: &str) -> Result<Self, WatchlistError> {
-        let wl: Watchlist = toml::from_str(text).map_err(|e| WatchlistError::Invalid { origin: origin.to_string(), message: e.to_string() })?;
+        let wl: Watchlist = toml::from_str(text).map_err(|e| WatchlistError::Invalid {
+            origin: origin.to_string(),
+            message: e.to_string(),
+        })?;
         wl.validate(origin)?;
         Ok(wl)
     }
 
     pub fn load(path: &Path) -> Result<Self, WatchlistError> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| WatchlistError::Io { origin: origin.clone(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| WatchlistError::Io {
+            origin: origin.clone(),
+            source,
+        })?;
         Self::from_toml_str(&text, &origin)
     }
 
     /// Ids are unique and non-empty, every facility's controller is a known actor,
     /// every entry has at least one name.
     pub fn validate(&self, origin: &str) -> Result<(), WatchlistError> {
-        let bad = |message: String| Err(WatchlistError::Invalid { origin: origin.to_string(), message });
+        let bad = |message: String| {
+            Err(WatchlistError::Invalid {
+                origin: origin.to_string(),
+                message,
+            })
+        };
         let mut seen = std::collections::HashSet::new();
         for a in &self.actors {
             if a.id.trim().is_empty() {
@@ -80,7 +94,10 @@ impl Watchlist {
             }
             if let Some(c) = &f.controller {
                 if !self.actors.iter().any(|a| &a.id == c) {
-                    return bad(format!("facility {:?}: controller {:?} is not an actor id", f.id, c));
+                    return bad(format!(
+                        "facility {:?}: controller {:?} is not an actor id",
+                        f.id, c
+                    ));
                 }
             }
         }

@@ -14,7 +14,11 @@ pub enum FeedError {
 
 /// Parses a feed document. `content_type` is the HTTP header value, `base`
 /// the feed's URL (relative links are resolved against it).
-pub fn parse(bytes: &[u8], content_type: Option<&str>, base: Option<&Url>) -> Result<ParsedFeed, FeedError> {
+pub fn parse(
+    bytes: &[u8],
+    content_type: Option<&str>,
+    base: Option<&Url>,
+) -> Result<ParsedFeed, FeedError> {
     let _ = content_type;
     let feed = feed_rs::parser::parse(bytes).map_err(|e| FeedError::NotAFeed(e.to_string()))?;
     let entries = feed
@@ -22,7 +26,11 @@ pub fn parse(bytes: &[u8], content_type: Option<&str>, base: Option<&Url>) -> Re
         .into_iter()
         .filter_map(|e| {
             let link = e.links.first().and_then(|l| resolve(&l.href, base));
-            let id = if e.id.trim().is_empty() { link.clone()? } else { e.id.clone() };
+            let id = if e.id.trim().is_empty() {
+                link.clone()?
+            } else {
+                e.id.clone()
+            };
             Some(FeedEntry {
                 id,
                 title: e.title.map(|t| t.content),
@@ -33,7 +41,11 @@ pub fn parse(bytes: &[u8], content_type: Option<&str>, base: Option<&Url>) -> Re
             })
         })
         .collect();
-    Ok(ParsedFeed { title: feed.title.map(|t| t.content), entries, warnings: Vec::new() })
+    Ok(ParsedFeed {
+        title: feed.title.map(|t| t.content),
+        entries,
+        warnings: Vec::new(),
+    })
 }
 
 /// Resolves `href` against `base` and canonicalises it.

@@ -30,7 +30,10 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
                 // swallow runs of terminators and closing quotes/brackets
                 let mut j = i + 1;
                 while let Some(&(_, n)) = chars.get(j) {
-                    if n != '\n' && (is_terminator(n) || matches!(n, '"' | '\'' | '”' | '’' | '»' | ')' | ']')) {
+                    if n != '\n'
+                        && (is_terminator(n)
+                            || matches!(n, '"' | '\'' | '”' | '’' | '»' | ')' | ']'))
+                    {
                         j += 1;
                     } else {
                         break;
@@ -65,7 +68,22 @@ fn abbreviation_before(chars: &[(usize, char)], i: usize) -> bool {
     (n == 1 && first.is_uppercase())
         || (n <= 3 && first.is_uppercase() && {
             let w: String = chars[j..i].iter().map(|&(_, c)| c).collect();
-            matches!(w.as_str(), "Mr" | "Mrs" | "Ms" | "Dr" | "St" | "Gen" | "Col" | "Lt" | "Sgt" | "Maj" | "Capt" | "Jr" | "Sr" | "No")
+            matches!(
+                w.as_str(),
+                "Mr" | "Mrs"
+                    | "Ms"
+                    | "Dr"
+                    | "St"
+                    | "Gen"
+                    | "Col"
+                    | "Lt"
+                    | "Sgt"
+                    | "Maj"
+                    | "Capt"
+                    | "Jr"
+                    | "Sr"
+                    | "No"
+            )
         })
 }
 
@@ -89,12 +107,21 @@ mod tests {
     #[test]
     fn english_and_arabic_sentences() {
         assert_eq!(split("One. Two? Three!"), vec!["One.", "Two?", "Three!"]);
-        assert_eq!(split("قال كذا. ثم ماذا؟ انتهى"), vec!["قال كذا.", "ثم ماذا؟", "انتهى"]);
+        assert_eq!(
+            split("قال كذا. ثم ماذا؟ انتهى"),
+            vec!["قال كذا.", "ثم ماذا؟", "انتهى"]
+        );
     }
 
     #[test]
     fn numbers_abbreviations_and_headlines() {
-        assert_eq!(split("It grew 3.5 percent in the U.S. economy. Next"), vec!["It grew 3.5 percent in the U.S. economy.", "Next"]);
-        assert_eq!(split("Headline without stop\nBody text."), vec!["Headline without stop", "Body text."]);
+        assert_eq!(
+            split("It grew 3.5 percent in the U.S. economy. Next"),
+            vec!["It grew 3.5 percent in the U.S. economy.", "Next"]
+        );
+        assert_eq!(
+            split("Headline without stop\nBody text."),
+            vec!["Headline without stop", "Body text."]
+        );
     }
 }
