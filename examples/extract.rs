@@ -14,6 +14,11 @@ fn main() -> std::io::Result<()> {
             marsad::extract::jsonl::run(&files, &mut lock)
         }
         Some("--time") => time(&args[1..]),
+        Some("--explain") => {
+            let bytes = marsad::extract::jsonl::read_page(std::path::Path::new(&args[1]))?;
+            print!("{}", marsad::extract::explain(&marsad::charset::decode_html(&bytes, None).text));
+            Ok(())
+        }
         Some(path) => {
             let bytes = marsad::extract::jsonl::read_page(std::path::Path::new(path))?;
             let a = marsad::extract::extract_bytes(&bytes, None, None);

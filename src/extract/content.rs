@@ -75,6 +75,29 @@ fn run(dom: &Dom, pass: Pass) -> Vec<Para> {
     out.finish()
 }
 
+/// Diagnostics: the best candidates with their scores and the selection
+/// (for `examples/extract --explain`; not a stable format).
+#[doc(hidden)]
+pub fn explain(dom: &Dom) -> String {
+    let pass = Pass { use_hints: true };
+    let boiler = boiler_marks(dom, pass);
+    let scores = score(dom, &boiler, pass);
+    let mut ranked: Vec<usize> = (0..scores.len()).filter(|&i| !scores[i].is_nan()).collect();
+    ranked.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
+    let mut out = String::new();
+    for &i in ranked.iter().take(8) {
+        let n = &dom.nodes[i];
+        out.push_str(&format!(
+            "#{i} {:?} score {:.1} text {} ld {:.2} p {} hint {:?} weight {} parent #{}\n",
+            n.tag, scores[i], n.text_len, dom.link_density(i), n.p_count, n.hint, n.weight, n.parent
+        ));
+    }
+    if let Some(top) = pick_top(dom, &scores) {
+        out.push_str(&format!("top #{top}, selected {:?}\n", with_siblings(dom, &scores, &boiler, top)));
+    }
+    out
+}
+
 /// Is this one element (not its ancestors) boilerplate in this pass?
 fn is_boiler(dom: &Dom, i: usize, pass: Pass) -> bool {
     let n = &dom.nodes[i];
@@ -157,7 +180,16 @@ fn score(dom: &Dom, boiler: &[bool], pass: Pass) -> Vec<f32> {
             n.commas
         };
         let s = 1.0 + commas as f32 + (len as f32 / 100.0).min(3.0);
-        for (level, a) in dom.ancestors(i).take(5).enumerate() {
+        // Prose written straight into a container scores for the container
+        // itself (readability wraps it in a <p> first, same effect).
+        let inline_container = matches!(n.tag, Tag::Div | Tag::Section | Tag::Article | Tag::Main)
+            || (n.tag == Tag::Cell && n.has_block_child);
+        let chain: Vec<usize> = if inline_container {
+            std::iter::once(i).chain(dom.ancestors(i).take(4)).collect()
+        } else {
+            dom.ancestors(i).take(5).collect()
+        };
+        for (level, a) in chain.into_iter().enumerate() {
             if scores[a].is_nan() {
                 let an = &dom.nodes[a];
                 scores[a] = base_score(an.tag)

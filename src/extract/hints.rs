@@ -56,8 +56,6 @@ const STRONG: &[&str] = &[
     "seealso",
     "moreread",
     "morestories",
-    "paywall",
-    "regwall",
     "banner",
     "byline",
     "dateline",

@@ -43,6 +43,13 @@ pub fn extract(html: &str, url: Option<&Url>) -> Article {
     }
 }
 
+/// Diagnostics for tuning: candidate scores of a page (unstable format).
+#[doc(hidden)]
+pub fn explain(html: &str) -> String {
+    let doc = Html::parse_document(strip_xml_declaration(html));
+    content::explain(&dom::Dom::build(&doc))
+}
+
 /// Decodes the bytes of a page (see [`crate::charset`]) and extracts it.
 /// `content_type` is the HTTP `Content-Type` value, if any.
 pub fn extract_bytes(bytes: &[u8], content_type: Option<&str>, url: Option<&Url>) -> Article {
