@@ -16,7 +16,10 @@ fn main() -> std::io::Result<()> {
         Some("--time") => time(&args[1..]),
         Some("--explain") => {
             let bytes = marsad::extract::jsonl::read_page(std::path::Path::new(&args[1]))?;
-            print!("{}", marsad::extract::explain(&marsad::charset::decode_html(&bytes, None).text));
+            print!(
+                "{}",
+                marsad::extract::explain(&marsad::charset::decode_html(&bytes, None).text)
+            );
             Ok(())
         }
         Some(path) => {

@@ -67,10 +67,17 @@ fn run(dom: &Dom, pass: Pass) -> Vec<Para> {
     let Some(top) = pick_top(dom, &scores) else {
         return Vec::new();
     };
+    let core = top;
+    let top = extend_up(dom, &boiler, top);
+    // The path from the climbed-to node down to the best candidate is never
+    // cleaned away: it is where the article was found.
+    let protected: Vec<usize> = std::iter::once(core)
+        .chain(dom.ancestors(core).take_while(|&a| a != top))
+        .collect();
     let selected = with_siblings(dom, &scores, &boiler, top);
     let mut out = Emitter::default();
     for &s in &selected {
-        emit(dom, s, pass, &mut out);
+        emit(dom, s, pass, &mut out, &protected);
     }
     out.finish()
 }
@@ -89,11 +96,43 @@ pub fn explain(dom: &Dom) -> String {
         let n = &dom.nodes[i];
         out.push_str(&format!(
             "#{i} {:?} score {:.1} text {} ld {:.2} p {} hint {:?} weight {} parent #{}\n",
-            n.tag, scores[i], n.text_len, dom.link_density(i), n.p_count, n.hint, n.weight, n.parent
+            n.tag,
+            scores[i],
+            n.text_len,
+            dom.link_density(i),
+            n.p_count,
+            n.hint,
+            n.weight,
+            n.parent
         ));
     }
     if let Some(top) = pick_top(dom, &scores) {
-        out.push_str(&format!("top #{top}, selected {:?}\n", with_siblings(dom, &scores, &boiler, top)));
+        let selected = with_siblings(dom, &scores, &boiler, top);
+        out.push_str(&format!("top #{top}, selected {selected:?}\n"));
+        // Where the selected subtrees lose their text.
+        let mut stack: Vec<usize> = selected.clone();
+        while let Some(i) = stack.pop() {
+            let n = &dom.nodes[i];
+            if n.tag == Tag::Text {
+                continue;
+            }
+            if !selected.contains(&i)
+                && (is_boiler(dom, i, pass) || is_junk_container(dom, i, pass))
+            {
+                if n.text_len > 50 {
+                    out.push_str(&format!(
+                        "  dropped #{i} {:?} text {} ld {:.2} hint {:?} weight {}\n",
+                        n.tag,
+                        n.text_len,
+                        dom.link_density(i),
+                        n.hint,
+                        n.weight
+                    ));
+                }
+                continue;
+            }
+            stack.extend(n.children.iter());
+        }
     }
     out
 }
@@ -190,6 +229,10 @@ fn score(dom: &Dom, boiler: &[bool], pass: Pass) -> Vec<f32> {
             dom.ancestors(i).take(5).collect()
         };
         for (level, a) in chain.into_iter().enumerate() {
+            // Furniture never becomes a candidate, even when it wraps prose.
+            if boiler[a] {
+                continue;
+            }
             if scores[a].is_nan() {
                 let an = &dom.nodes[a];
                 scores[a] = base_score(an.tag)
@@ -292,6 +335,65 @@ fn pick_top(dom: &Dom, scores: &[f32]) -> Option<usize> {
     Some(top)
 }
 
+/// Per node: (prose, clean): the length of its prose paragraphs and of all
+/// its text, both outside boilerplate subtrees.
+fn prose_and_clean(dom: &Dom, boiler: &[bool]) -> Vec<(usize, usize)> {
+    let mut acc = vec![(0usize, 0usize); dom.nodes.len()];
+    for i in (0..dom.nodes.len()).rev() {
+        if boiler[i] {
+            continue;
+        }
+        let n = &dom.nodes[i];
+        if n.tag == Tag::Text {
+            acc[i].1 = n.text_len;
+        } else {
+            let len = paragraph_len(dom, i);
+            let own_links = if matches!(
+                n.tag,
+                Tag::Div | Tag::Section | Tag::Article | Tag::Main | Tag::Cell
+            ) {
+                0.0
+            } else {
+                dom.link_density(i)
+            };
+            if len > 0 && own_links < 0.3 {
+                acc[i].0 += len;
+            }
+        }
+        let p = n.parent;
+        if p != NONE {
+            let (a, b) = acc[i];
+            acc[p].0 += a;
+            acc[p].1 += b;
+        }
+    }
+    acc
+}
+
+/// Moves the top candidate up while its parent adds mostly prose: an
+/// article cut into several blocks (text, picture, ad slot, text) has its
+/// parts in different subtrees, and only the common ancestor holds it all.
+/// A parent that adds link lists, teasers or other short furniture stops
+/// the climb.
+fn extend_up(dom: &Dom, boiler: &[bool], mut top: usize) -> usize {
+    let acc = prose_and_clean(dom, boiler);
+    loop {
+        let p = dom.nodes[top].parent;
+        if p == NONE || boiler[p] {
+            return top;
+        }
+        let extra_prose = acc[p].0.saturating_sub(acc[top].0);
+        let extra_text = acc[p].1.saturating_sub(acc[top].1);
+        let nothing_added = extra_text <= 50;
+        let mostly_prose = extra_prose >= 80 && extra_prose * 4 >= extra_text * 3;
+        if nothing_added || mostly_prose {
+            top = p;
+        } else {
+            return top;
+        }
+    }
+}
+
 /// The top candidate plus its siblings that belong to the article.
 fn with_siblings(dom: &Dom, scores: &[f32], boiler: &[bool], top: usize) -> Vec<usize> {
     let parent = dom.nodes[top].parent;
@@ -370,8 +472,8 @@ fn is_junk_container(dom: &Dom, i: usize, pass: Pass) -> bool {
         return false;
     }
     let ld = dom.link_density(i);
-    let p = n.p_count;
-    if n.input_count > p / 3 && n.input_count > 0 {
+    // A form (search, newsletter sign-up) is short text among inputs.
+    if n.input_count > 0 && n.input_count * 40 > n.text_len {
         return true;
     }
     if weight < 25 && ld > 0.33 && n.text_len > 0 {
@@ -437,7 +539,7 @@ enum Step {
 }
 
 /// Appends the text of the subtree at `root` to `out`.
-fn emit(dom: &Dom, root: usize, pass: Pass, out: &mut Emitter) {
+fn emit(dom: &Dom, root: usize, pass: Pass, out: &mut Emitter, protected: &[usize]) {
     let mut stack = vec![Step::Enter(root)];
     while let Some(step) = stack.pop() {
         match step {
@@ -447,7 +549,12 @@ fn emit(dom: &Dom, root: usize, pass: Pass, out: &mut Emitter) {
                     out.text(n.text, n.text_len, n.in_link);
                     continue;
                 }
-                if is_boiler(dom, i, pass) || is_junk_container(dom, i, pass) {
+                // The selected roots were chosen for their prose: only what
+                // is inside them is cleaned.
+                if i != root
+                    && !protected.contains(&i)
+                    && (is_boiler(dom, i, pass) || is_junk_container(dom, i, pass))
+                {
                     continue;
                 }
                 if n.tag.is_block() {

@@ -148,6 +148,10 @@ pub fn tokens(s: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 fn has_strong(tok: &str) -> bool {
+    // "commentary" is an opinion piece, not a comment section.
+    if tok.starts_with("commentar") {
+        return false;
+    }
     // Exceptions where a strong stem is part of a content word.
     if tok.starts_with("author") && tok.len() > 12 {
         return false;
@@ -263,7 +267,7 @@ pub fn is_screen_reader_only(class: &str) -> bool {
 pub fn is_comment_section(class: &str, id: &str) -> bool {
     tokens(class)
         .chain(tokens(id))
-        .any(|t| t.starts_with("comment") || t.contains("disqus"))
+        .any(|t| (t.starts_with("comment") && !t.starts_with("commentar")) || t.contains("disqus"))
 }
 
 #[cfg(test)]
