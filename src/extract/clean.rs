@@ -119,6 +119,39 @@ pub fn is_furniture_line(line: &str) -> bool {
     is_timestamp_line(&l)
 }
 
+/// A short subscription prompt or copyright line ("Subscribe now for the
+/// full story", "© 2025 Example Media"): page furniture that sites put
+/// inside the article container.
+pub fn is_notice(line: &str) -> bool {
+    let n = line.chars().count();
+    if n > 220 {
+        return false;
+    }
+    let l = line.to_lowercase();
+    if l.starts_with('©') || l.starts_with("(c) ") || l.starts_with("copyright") {
+        return true;
+    }
+    const MARKERS: &[&str] = &[
+        "subscribe now",
+        "subscribe to ",
+        "please subscribe",
+        "already a subscriber",
+        "become a subscriber",
+        "sign up for our newsletter",
+        "sign up to our newsletter",
+        "newsletter abonnieren",
+        "jetzt abonnieren",
+        "all rights reserved",
+        "alle rechte vorbehalten",
+        "copyrighted property",
+        "this slideshow requires javascript",
+        "enable javascript",
+        "اشترك في النشرة",
+        "جميع الحقوق محفوظة",
+    ];
+    MARKERS.iter().any(|m| l.contains(m))
+}
+
 /// A line that is only a timestamp ("Updated 5 minutes ago", "Last updated:
 /// 14:05 GMT", "آخر تحديث: ...", "منذ 3 ساعات"). Relative times change on
 /// every fetch, so keeping them would make a false "article updated" alert;
@@ -302,6 +335,15 @@ mod tests {
         assert!(!is_furniture_line(
             "Advertisement revenue fell sharply in the third quarter, the company said."
         ));
+    }
+
+    #[test]
+    fn notices() {
+        assert!(is_notice(
+            "Subscribe now to our eNATION edition for the full story."
+        ));
+        assert!(is_notice("© 2025 Example Media. All rights reserved."));
+        assert!(!is_notice("The company said 40,000 people subscribe to its magazine, a record number for a title of its kind, and it hopes to double the figure before next year."));
     }
 
     #[test]

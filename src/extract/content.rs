@@ -18,7 +18,7 @@
 //! repeated without class/id hints (a site whose wrapper is called
 //! `has-sidebar` must not lose its article).
 
-use super::clean::{is_furniture_line, push_collapsed, text_len};
+use super::clean::{is_furniture_line, is_notice, push_collapsed, text_len};
 use super::dom::{Dom, Tag, NONE};
 use super::hints::Hint;
 
@@ -335,36 +335,44 @@ fn pick_top(dom: &Dom, scores: &[f32]) -> Option<usize> {
     Some(top)
 }
 
-/// Per node: (prose, clean): the length of its prose paragraphs and of all
-/// its text, both outside boilerplate subtrees.
-fn prose_and_clean(dom: &Dom, boiler: &[bool]) -> Vec<(usize, usize)> {
-    let mut acc = vec![(0usize, 0usize); dom.nodes.len()];
+/// Text measures of a subtree outside boilerplate.
+#[derive(Debug, Clone, Copy, Default)]
+struct Acc {
+    /// Length of prose paragraphs (long enough, few links).
+    prose: usize,
+    /// Length of all text.
+    text: usize,
+    /// Length of link text.
+    links: usize,
+}
+
+fn accumulate(dom: &Dom, boiler: &[bool]) -> Vec<Acc> {
+    let mut acc = vec![Acc::default(); dom.nodes.len()];
     for i in (0..dom.nodes.len()).rev() {
         if boiler[i] {
             continue;
         }
         let n = &dom.nodes[i];
         if n.tag == Tag::Text {
-            acc[i].1 = n.text_len;
+            acc[i].text = n.text_len;
+            acc[i].links = n.link_len;
         } else {
             let len = paragraph_len(dom, i);
-            let own_links = if matches!(
+            let container = matches!(
                 n.tag,
                 Tag::Div | Tag::Section | Tag::Article | Tag::Main | Tag::Cell
-            ) {
-                0.0
-            } else {
-                dom.link_density(i)
-            };
+            );
+            let own_links = if container { 0.0 } else { dom.link_density(i) };
             if len > 0 && own_links < 0.3 {
-                acc[i].0 += len;
+                acc[i].prose += len;
             }
         }
         let p = n.parent;
         if p != NONE {
-            let (a, b) = acc[i];
-            acc[p].0 += a;
-            acc[p].1 += b;
+            let a = acc[i];
+            acc[p].prose += a.prose;
+            acc[p].text += a.text;
+            acc[p].links += a.links;
         }
     }
     acc
@@ -376,16 +384,21 @@ fn prose_and_clean(dom: &Dom, boiler: &[bool]) -> Vec<(usize, usize)> {
 /// A parent that adds link lists, teasers or other short furniture stops
 /// the climb.
 fn extend_up(dom: &Dom, boiler: &[bool], mut top: usize) -> usize {
-    let acc = prose_and_clean(dom, boiler);
+    let acc = accumulate(dom, boiler);
     loop {
         let p = dom.nodes[top].parent;
         if p == NONE || boiler[p] {
             return top;
         }
-        let extra_prose = acc[p].0.saturating_sub(acc[top].0);
-        let extra_text = acc[p].1.saturating_sub(acc[top].1);
+        let extra_prose = acc[p].prose.saturating_sub(acc[top].prose);
+        let extra_text = acc[p].text.saturating_sub(acc[top].text);
+        let extra_links = acc[p].links.saturating_sub(acc[top].links);
         let nothing_added = extra_text <= 50;
-        let mostly_prose = extra_prose >= 80 && extra_prose * 4 >= extra_text * 3;
+        // Teaser lists of other stories are prose too, but every teaser
+        // carries a linked headline: the link share tells them apart.
+        let mostly_prose = extra_prose >= 80
+            && extra_prose * 4 >= extra_text * 3
+            && extra_links * 100 <= extra_text * 12;
         if nothing_added || mostly_prose {
             top = p;
         } else {
@@ -525,12 +538,16 @@ impl Emitter {
     }
 }
 
-/// A paragraph that is mostly links, or a stock line, is not text.
+/// A paragraph that is mostly links, a stock line, a subscription or
+/// copyright notice, or markup shown as text is not article text.
 fn keep_paragraph(text: &str, len: usize, link: usize) -> bool {
     if len > 0 && link * 2 > len {
         return false;
     }
-    !is_furniture_line(text)
+    if text.starts_with('<') && text.ends_with('>') {
+        return false;
+    }
+    !is_furniture_line(text) && !is_notice(text)
 }
 
 enum Step {

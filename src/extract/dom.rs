@@ -166,6 +166,7 @@ fn is_dropped(name: &str) -> bool {
             | "frame"
             | "input"
             | "label"
+            | "figcaption"
     )
 }
 
