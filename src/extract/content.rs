@@ -344,6 +344,8 @@ struct Acc {
     text: usize,
     /// Length of link text.
     links: usize,
+    /// `<article>` elements.
+    articles: usize,
 }
 
 fn accumulate(dom: &Dom, boiler: &[bool]) -> Vec<Acc> {
@@ -357,6 +359,9 @@ fn accumulate(dom: &Dom, boiler: &[bool]) -> Vec<Acc> {
             acc[i].text = n.text_len;
             acc[i].links = n.link_len;
         } else {
+            if n.tag == Tag::Article {
+                acc[i].articles += 1;
+            }
             let len = paragraph_len(dom, i);
             let container = matches!(
                 n.tag,
@@ -373,6 +378,7 @@ fn accumulate(dom: &Dom, boiler: &[bool]) -> Vec<Acc> {
             acc[p].prose += a.prose;
             acc[p].text += a.text;
             acc[p].links += a.links;
+            acc[p].articles += a.articles;
         }
     }
     acc
@@ -388,6 +394,11 @@ fn extend_up(dom: &Dom, boiler: &[bool], mut top: usize) -> usize {
     loop {
         let p = dom.nodes[top].parent;
         if p == NONE || boiler[p] {
+            return top;
+        }
+        // The page marks its articles: climbing out of ours into a parent
+        // that holds another one would merge two stories.
+        if acc[top].articles > 0 && acc[p].articles > acc[top].articles {
             return top;
         }
         let extra_prose = acc[p].prose.saturating_sub(acc[top].prose);
@@ -427,6 +438,10 @@ fn with_siblings(dom: &Dom, scores: &[f32], boiler: &[bool], top: usize) -> Vec<
         }
         let n = &dom.nodes[c];
         if boiler[c] || n.tag == Tag::Text {
+            continue;
+        }
+        // Another story next to ours, marked as such by the page.
+        if n.tag == Tag::Article && dom.nodes[top].tag == Tag::Article {
             continue;
         }
         let s = scores[c];
