@@ -151,8 +151,7 @@ fn is_boiler(dom: &Dom, i: usize, pass: Pass) -> bool {
             // A wrapper holding most of the page's paragraphs is layout, not
             // furniture, whatever its class says.
             let body = &dom.nodes[0];
-            let wrapper =
-                body.p_count >= 3 && n.p_count * 2 > body.p_count && n.text_len * 2 > body.text_len;
+            let wrapper = n.p_count >= 3 && n.p_count * 2 > body.p_count;
             !wrapper
         }
     }

@@ -203,8 +203,8 @@ impl<'a> Dom<'a> {
         // (node, parent index, inside a link)
         let mut stack = vec![(body, NONE, false)];
         while let Some((nref, parent, in_link)) = stack.pop() {
-            let (tag, text, hint, weight, is_input) = match nref.value() {
-                HNode::Text(t) => (Tag::Text, &**t, Hint::None, 0, false),
+            let (tag, text, hint, weight) = match nref.value() {
+                HNode::Text(t) => (Tag::Text, &**t, Hint::None, 0),
                 HNode::Element(el) => {
                     let name = el.name();
                     if name == "input"
@@ -235,12 +235,11 @@ impl<'a> Dom<'a> {
                     }
                     let hint = hints::hint(tag, class, id, el.attr("role"), el.attr("itemprop"));
                     let weight = hints::class_weight(class, id);
-                    (tag, "", hint, weight, false)
+                    (tag, "", hint, weight)
                 }
-                HNode::Document => (Tag::Body, "", Hint::None, 0, false),
+                HNode::Document => (Tag::Body, "", Hint::None, 0),
                 _ => continue,
             };
-            let _ = is_input;
             let idx = nodes.len();
             nodes.push(Node {
                 parent,
