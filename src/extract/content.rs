@@ -555,7 +555,9 @@ impl Emitter {
 /// A paragraph that is mostly links, a stock line, a subscription or
 /// copyright notice, or markup shown as text is not article text.
 fn keep_paragraph(text: &str, len: usize, link: usize) -> bool {
-    if len > 0 && link * 2 > len {
+    // Link lists are short; a long paragraph whose first sentence is a
+    // link (newsletter digests) is still text.
+    if len > 0 && link * 2 > len && (len < 150 || link * 10 > len * 8) {
         return false;
     }
     if text.starts_with('<') && text.ends_with('>') {
