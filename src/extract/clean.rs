@@ -133,7 +133,10 @@ pub fn is_notice(line: &str) -> bool {
     }
     const MARKERS: &[&str] = &[
         "subscribe now",
-        "subscribe to ",
+        "subscribe to our",
+        "subscribe to continue",
+        "subscribe to read",
+        "subscribe for ",
         "please subscribe",
         "already a subscriber",
         "become a subscriber",

@@ -176,16 +176,25 @@ fn is_hidden(el: &scraper::node::Element) -> bool {
         return true;
     }
     if let Some(style) = el.attr("style") {
-        let s: String = style
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if s.contains("display:none") || s.contains("visibility:hidden") {
+        if style_hides(style) {
             return true;
         }
     }
     false
+}
+
+/// `display:none` / `visibility:hidden` in an inline style, whatever the
+/// spacing and case.
+fn style_hides(style: &str) -> bool {
+    if !style.contains(':') {
+        return false;
+    }
+    let squeezed: String = style
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    squeezed.contains("display:none") || squeezed.contains("visibility:hidden")
 }
 
 impl<'a> Dom<'a> {
@@ -227,14 +236,12 @@ impl<'a> Dom<'a> {
                     };
                     let class = el.attr("class").unwrap_or("");
                     let id = el.attr("id").unwrap_or("");
-                    if hints::is_paywall(class, id) {
-                        paywall_marker = true;
-                    }
                     if hints::is_screen_reader_only(class) {
                         continue;
                     }
-                    let hint = hints::hint(tag, class, id, el.attr("role"), el.attr("itemprop"));
-                    let weight = hints::class_weight(class, id);
+                    let a = hints::analyze(tag, class, id, el.attr("role"), el.attr("itemprop"));
+                    paywall_marker |= a.paywall;
+                    let (hint, weight) = (a.hint, a.weight);
                     (tag, "", hint, weight)
                 }
                 HNode::Document => (Tag::Body, "", Hint::None, 0),

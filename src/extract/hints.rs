@@ -8,6 +8,8 @@
 //! `ad` in `header` or `shadow`.
 
 use super::dom::Tag;
+use aho_corasick::AhoCorasick;
+use std::sync::OnceLock;
 
 /// The verdict on one element.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,11 +142,22 @@ const POSITIVE: &[&str] = &[
     "news",
 ];
 
-/// Lower-case tokens of a class/id string.
-pub fn tokens(s: &str) -> impl Iterator<Item = String> + '_ {
-    s.split(|c: char| !c.is_alphanumeric())
+fn split_tokens(lower: &str) -> impl Iterator<Item = &str> {
+    lower
+        .split(|c: char| !c.is_alphanumeric())
         .filter(|t| !t.is_empty())
-        .map(str::to_ascii_lowercase)
+}
+
+/// One automaton per stem list, built once: every element with a class is
+/// tested, so this is on the hot path.
+fn strong_matcher() -> &'static AhoCorasick {
+    static M: OnceLock<AhoCorasick> = OnceLock::new();
+    M.get_or_init(|| AhoCorasick::new(STRONG).expect("static patterns"))
+}
+
+fn positive_matcher() -> &'static AhoCorasick {
+    static M: OnceLock<AhoCorasick> = OnceLock::new();
+    M.get_or_init(|| AhoCorasick::new(POSITIVE).expect("static patterns"))
 }
 
 fn has_strong(tok: &str) -> bool {
@@ -156,118 +169,163 @@ fn has_strong(tok: &str) -> bool {
     if tok.starts_with("author") && tok.len() > 12 {
         return false;
     }
-    STRONG.iter().any(|s| tok.contains(s))
+    strong_matcher().is_match(tok)
 }
 
-/// The hint of one element.
-pub fn hint(tag: Tag, class: &str, id: &str, role: Option<&str>, itemprop: Option<&str>) -> Hint {
-    if itemprop.is_some_and(|p| p.contains("articleBody") || p.contains("text")) {
-        return Hint::None;
-    }
-    if let Some(r) = role {
-        let r = r.trim().to_ascii_lowercase();
-        if matches!(
-            r.as_str(),
-            "navigation"
-                | "banner"
-                | "contentinfo"
-                | "complementary"
-                | "dialog"
-                | "alertdialog"
-                | "menu"
-                | "menubar"
-                | "search"
-        ) {
-            return Hint::Weak;
-        }
-    }
+fn is_comment_token(t: &str) -> bool {
+    (t.starts_with("comment") && !t.starts_with("commentar")) || t.contains("disqus")
+}
+
+fn is_paywall_token(t: &str) -> bool {
+    t.contains("paywall")
+        || t.contains("regwall")
+        || t.contains("subscriberonly")
+        || t.contains("subscribersonly")
+        || t == "locked"
+        || t == "piano"
+}
+
+/// Everything the class, id, role and itemprop of one element say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Analysis {
+    pub hint: Hint,
+    /// Readability-style class weight: +25 for content-like names, -25 for
+    /// boilerplate-like ones, on class and id each.
+    pub weight: i32,
+    /// A paywall overlay or teaser cut-off.
+    pub paywall: bool,
+}
+
+/// Analyses one element's attributes. Lower-cases and tokenises each
+/// attribute once: this runs for every element of every page.
+pub fn analyze(
+    tag: Tag,
+    class: &str,
+    id: &str,
+    role: Option<&str>,
+    itemprop: Option<&str>,
+) -> Analysis {
     let structural = matches!(
         tag,
         Tag::Nav | Tag::Aside | Tag::Footer | Tag::Header | Tag::Form
     );
-    if matches!(tag, Tag::Body | Tag::Main) {
-        return Hint::None;
+    let role_furniture = role.is_some_and(|r| {
+        let r = r.trim();
+        [
+            "navigation",
+            "banner",
+            "contentinfo",
+            "complementary",
+            "dialog",
+            "alertdialog",
+            "menu",
+            "menubar",
+            "search",
+        ]
+        .iter()
+        .any(|x| r.eq_ignore_ascii_case(x))
+    });
+    let body_marked = itemprop.is_some_and(|p| p.contains("articleBody") || p.contains("text"));
+    if class.is_empty() && id.is_empty() {
+        let hint = if body_marked || matches!(tag, Tag::Body | Tag::Main) {
+            Hint::None
+        } else if role_furniture || structural {
+            Hint::Weak
+        } else {
+            Hint::None
+        };
+        return Analysis {
+            hint,
+            weight: 0,
+            paywall: false,
+        };
     }
-    if is_comment_section(class, id) {
-        return Hint::Never;
+    let lc = class.to_ascii_lowercase();
+    let li = id.to_ascii_lowercase();
+    let mut weight = 0;
+    let (mut strong, mut never, mut weak, mut positive, mut paywall) =
+        (false, false, false, false, false);
+    for attr in [&lc, &li] {
+        let (mut neg_here, mut pos_here) = (false, false);
+        for t in split_tokens(attr) {
+            let st = has_strong(t);
+            let wk = WEAK_TOKENS.contains(&t);
+            strong |= st;
+            weak |= wk;
+            never |= is_comment_token(t);
+            paywall |= is_paywall_token(t);
+            positive |= POSITIVE.contains(&t);
+            neg_here |= st || wk;
+            pos_here |= positive_matcher().is_match(t);
+        }
+        if neg_here {
+            weight -= 25;
+        }
+        if pos_here {
+            weight += 25;
+        }
     }
-    let toks: Vec<String> = tokens(class).chain(tokens(id)).collect();
-    if toks.iter().any(|t| has_strong(t)) {
-        return Hint::Strong;
+    paywall |= lc.contains("subscriber-only")
+        || lc.contains("subscribers-only")
+        || lc.contains("premium-content");
+    let hint = if body_marked {
+        Hint::None
+    } else if role_furniture {
+        Hint::Weak
+    } else if matches!(tag, Tag::Body | Tag::Main) {
+        Hint::None
+    } else if never {
+        Hint::Never
+    } else if strong {
+        Hint::Strong
+    } else if (weak && !(positive && tag == Tag::Article)) || structural {
+        Hint::Weak
+    } else {
+        Hint::None
+    };
+    Analysis {
+        hint,
+        weight,
+        paywall,
     }
-    let positive = toks.iter().any(|t| POSITIVE.contains(&t.as_str()));
-    if toks.iter().any(|t| WEAK_TOKENS.contains(&t.as_str()))
-        && !(positive && matches!(tag, Tag::Article))
-    {
-        return Hint::Weak;
-    }
-    if structural {
-        return Hint::Weak;
-    }
-    Hint::None
 }
 
-/// Readability-style class weight: +25 for content-like names, −25 for
-/// boilerplate-like ones, on class and id each.
+#[cfg(test)]
+/// The hint of one element (see [`analyze`]).
+pub fn hint(tag: Tag, class: &str, id: &str, role: Option<&str>, itemprop: Option<&str>) -> Hint {
+    analyze(tag, class, id, role, itemprop).hint
+}
+
+#[cfg(test)]
+/// The class weight of one element (see [`analyze`]).
 pub fn class_weight(class: &str, id: &str) -> i32 {
-    let mut w = 0;
-    for s in [class, id] {
-        if s.is_empty() {
-            continue;
-        }
-        let toks: Vec<String> = tokens(s).collect();
-        if toks
-            .iter()
-            .any(|t| has_strong(t) || WEAK_TOKENS.contains(&t.as_str()))
-        {
-            w -= 25;
-        }
-        if toks.iter().any(|t| POSITIVE.iter().any(|p| t.contains(p))) {
-            w += 25;
-        }
-    }
-    w
+    analyze(Tag::Div, class, id, None, None).weight
 }
 
-/// A paywall overlay or teaser cut-off by its class/id.
+#[cfg(test)]
+/// A paywall marker in class/id (see [`analyze`]).
 pub fn is_paywall(class: &str, id: &str) -> bool {
-    tokens(class).chain(tokens(id)).any(|t| {
-        t.contains("paywall")
-            || t.contains("regwall")
-            || t == "premium-content"
-            || t.contains("subscriberonly")
-            || t.contains("subscribersonly")
-            || t == "locked"
-            || t == "piano"
-    }) || class.to_ascii_lowercase().contains("subscriber-only")
-        || class.to_ascii_lowercase().contains("subscribers-only")
+    analyze(Tag::Div, class, id, None, None).paywall
 }
 
 /// Text only for screen readers ("Advertisement", "Skip to content"), or
 /// hidden by a utility class. Whole class names only: `hidden-xs` merely
 /// hides on phones.
 pub fn is_screen_reader_only(class: &str) -> bool {
-    class.split_ascii_whitespace().any(|c| {
-        matches!(
-            c.to_ascii_lowercase().as_str(),
-            "sr-only"
-                | "visually-hidden"
-                | "visuallyhidden"
-                | "screen-reader-text"
-                | "screen-reader-only"
-                | "offscreen"
-                | "hidden"
-                | "hide"
-                | "d-none"
-        )
-    })
-}
-
-/// Comment sections: never article text, even when large.
-pub fn is_comment_section(class: &str, id: &str) -> bool {
-    tokens(class)
-        .chain(tokens(id))
-        .any(|t| (t.starts_with("comment") && !t.starts_with("commentar")) || t.contains("disqus"))
+    const NAMES: &[&str] = &[
+        "sr-only",
+        "visually-hidden",
+        "visuallyhidden",
+        "screen-reader-text",
+        "screen-reader-only",
+        "offscreen",
+        "hidden",
+        "hide",
+        "d-none",
+    ];
+    class
+        .split_ascii_whitespace()
+        .any(|c| NAMES.iter().any(|n| c.eq_ignore_ascii_case(n)))
 }
 
 #[cfg(test)]

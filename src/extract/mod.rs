@@ -135,8 +135,16 @@ fn has_paywall_phrase(dom: &dom::Dom) -> bool {
         "لقراءة المقال كاملا",
         "لقراءة المقال كاملاً",
     ];
+    // Cheap pre-filter before lower-casing: every phrase has one of these.
+    let candidate = |t: &str| {
+        t.contains("ubscri")
+            || t.contains("UBSCRI")
+            || t.contains("مشترك")
+            || t.contains("اشترك")
+            || t.contains("لقراءة")
+    };
     dom.nodes.iter().any(|n| {
-        n.text_len >= 10 && n.text_len <= 400 && {
+        n.text_len >= 10 && n.text_len <= 400 && candidate(n.text) && {
             let l = n.text.to_lowercase();
             PHRASES.iter().any(|p| l.contains(p))
         }
