@@ -26,7 +26,7 @@ use super::hints::Hint;
 pub const MIN_PARAGRAPH: usize = 25;
 
 /// Below this many characters an extraction is retried without hints.
-const RETRY_BELOW: usize = 250;
+const RETRY_BELOW: usize = 500;
 
 /// Knobs of one extraction pass.
 #[derive(Debug, Clone, Copy)]
