@@ -106,7 +106,7 @@ const WEAK_TOKENS: &[&str] = &[
     "time",
     "published",
     "updated",
-    "hidden",
+    
     "skip",
     "share",
     "aside",
