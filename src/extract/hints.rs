@@ -113,8 +113,6 @@ const WEAK_TOKENS: &[&str] = &[
     "extra",
     "secondary",
     "rail",
-    "teaser",
-    "teasers",
     "links",
     "more",
     "newsticker",
