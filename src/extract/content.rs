@@ -7,8 +7,10 @@
 //!    and a candidate's score shrinks with its link density: menus and
 //!    "related" boxes are mostly links.
 //! 2. **Selection**: the best candidate, moved up when its parent holds
-//!    several strong candidates (an article split into sections), plus the
-//!    siblings that score well enough or are plain prose paragraphs.
+//!    several strong candidates (an article split into sections) and while
+//!    a parent adds mostly prose with few links (a body cut into blocks by
+//!    pictures and ad slots), plus the siblings that score well enough or
+//!    are plain prose paragraphs.
 //! 3. **Emission**: the selected subtrees are walked in document order;
 //!    boilerplate subtrees (by tag, class, id or role), link-heavy
 //!    containers, link-only and furniture lines are left out; every block

@@ -106,7 +106,6 @@ const WEAK_TOKENS: &[&str] = &[
     "time",
     "published",
     "updated",
-    
     "skip",
     "share",
     "aside",

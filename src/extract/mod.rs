@@ -11,6 +11,27 @@
 //! The body is found by content scoring (text length, commas, link density,
 //! class/id hints; see [`content`]), never by per-site rules: the product
 //! runs on sites nobody has looked at.
+//!
+//! Policies that later stages rely on:
+//!
+//! - **Boilerplate** (navigation, headers, footers, asides, related links,
+//!   share bars, cookie/newsletter/subscription banners, comments, ads,
+//!   bylines and datelines) never reaches `paragraphs`: a change there must
+//!   not look like an article update.
+//! - **Timestamp lines** ("Updated 5 minutes ago", "10:32 GMT", "آخر تحديث
+//!   …") are dropped even inside the body: relative times change on every
+//!   fetch. A live blog keeps every entry's text.
+//! - **Paywalls**: the teaser that is on the page is extracted and
+//!   `paywalled` is set (JSON-LD `isAccessibleForFree: false`,
+//!   `article:content_tier`, a paywall class/id, or a subscribe-to-read
+//!   phrase). Text hidden in a paywall box that *is* in the page is kept.
+//! - **Two articles** on one page: the best-scoring one; a neighbouring
+//!   `<article>` is never merged into it.
+//! - **No article**: empty `paragraphs`.
+//! - Headings and list items are paragraphs of their own; the headline is
+//!   `title`, not the first paragraph. Image captions are left out.
+//! - Bidi controls (LRM/RLM, embeddings, isolates, ALM), zero-width spaces
+//!   and soft hyphens are removed from all text.
 
 mod clean;
 pub mod content;
