@@ -167,6 +167,9 @@ fn is_dropped(name: &str) -> bool {
             | "input"
             | "label"
             | "figcaption"
+            // Ruby annotations (furigana) would split every annotated word.
+            | "rt"
+            | "rp"
     )
 }
 
