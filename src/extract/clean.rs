@@ -70,6 +70,9 @@ pub fn is_furniture_line(line: &str) -> bool {
         .to_lowercase();
     const EXACT: &[&str] = &[
         "advertisement",
+        "advert",
+        "text size",
+        "font size",
         "advertising",
         "sponsored",
         "sponsored content",
