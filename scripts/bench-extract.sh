@@ -17,7 +17,12 @@ if [[ ! -d "$BENCH" ]]; then
     echo "bench-extract: $BENCH not found; skipping the extraction benchmark"
     exit 0
 fi
-CMD=${EXTRACT_CMD:-"${MARSAD_BIN:-target/release/marsad} extract"}
+BIN=${MARSAD_BIN:-target/release/marsad}
+if [[ -z "${EXTRACT_CMD:-}" && ! -x "$BIN" ]]; then
+    echo "bench-extract: $BIN not found; build it (cargo build --release) or set MARSAD_BIN / EXTRACT_CMD" >&2
+    exit 2
+fi
+CMD=${EXTRACT_CMD:-"$BIN extract"}
 OUT=${BENCH_OUT:-bench-out}
 MIN_F1=${MIN_F1:-0.95}
 mkdir -p "$OUT"
