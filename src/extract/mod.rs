@@ -34,7 +34,7 @@
 //!   and soft hyphens are removed from all text.
 
 mod clean;
-pub mod content;
+mod content;
 mod dom;
 mod hints;
 pub mod jsonl;
