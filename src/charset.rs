@@ -80,6 +80,11 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>) -> Decoded {
             return d;
         }
     }
+    // Valid UTF-8 is what the sniffer would answer anyway (legacy encodings
+    // of real text are almost never valid UTF-8); skip the statistics.
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return finish(text.to_string(), UTF_8, Source::Sniffed);
+    }
     let enc = sniff(bytes);
     let (text, _, _) = enc.decode(bytes);
     finish(text.into_owned(), enc, Source::Sniffed)
