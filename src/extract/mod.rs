@@ -1,24 +1,199 @@
 //! Article extraction: HTML → [`Article`] (title, byline, published time,
-//! canonical URL, language, main text as paragraphs). Pure.
+//! canonical URL, language, main text as paragraphs, paywall flag). Pure.
+//!
+//! The pipeline of one page:
+//!
+//! ```text
+//! bytes ─charset::decode_html─► text ─html5ever─► DOM ─┬─ meta::read ──────► title, byline, date, URL, lang
+//!                                                     └─ dom::Dom::build ─► content::main_text ─► paragraphs
+//! ```
+//!
+//! The body is found by content scoring (text length, commas, link density,
+//! class/id hints; see [`content`]), never by per-site rules: the product
+//! runs on sites nobody has looked at.
+//!
+//! Policies that later stages rely on:
+//!
+//! - **Boilerplate** (navigation, headers, footers, asides, related links,
+//!   share bars, cookie/newsletter/subscription banners, comments, ads,
+//!   bylines and datelines) never reaches `paragraphs`: a change there must
+//!   not look like an article update.
+//! - **Timestamp lines** ("Updated 5 minutes ago", "10:32 GMT", "آخر تحديث
+//!   …") are dropped even inside the body: relative times change on every
+//!   fetch. A live blog keeps every entry's text.
+//! - **Paywalls**: the teaser that is on the page is extracted and
+//!   `paywalled` is set (JSON-LD `isAccessibleForFree: false`,
+//!   `article:content_tier`, a paywall class/id, or a subscribe-to-read
+//!   phrase). Text hidden in a paywall box that *is* in the page is kept.
+//! - **Two articles** on one page: the best-scoring one; a neighbouring
+//!   `<article>` is never merged into it.
+//! - **No article**: empty `paragraphs`.
+//! - Headings and list items are paragraphs of their own; the headline is
+//!   `title`, not the first paragraph. Image captions are left out.
+//! - Bidi controls (LRM/RLM, embeddings, isolates, ALM), zero-width spaces
+//!   and soft hyphens are removed from all text.
+
+mod clean;
+mod content;
+mod dom;
+mod hints;
+pub mod jsonl;
+pub mod meta;
 
 use crate::model::Article;
-use scraper::{Html, Selector};
+use scraper::Html;
 use url::Url;
 
 /// Extracts the article from a decoded HTML page. `url` is where it was
 /// fetched from (for resolving relative links).
 pub fn extract(html: &str, url: Option<&Url>) -> Article {
-    let _ = url;
-    let doc = Html::parse_document(html);
-    let title = Selector::parse("title").ok().and_then(|s| doc.select(&s).next()).map(|t| t.text().collect::<String>().trim().to_string());
-    let mut paragraphs = Vec::new();
-    if let Ok(sel) = Selector::parse("article p, main p") {
-        for p in doc.select(&sel) {
-            let t = p.text().collect::<String>().trim().to_string();
-            if !t.is_empty() {
-                paragraphs.push(t);
-            }
+    let doc = Html::parse_document(strip_xml_declaration(html));
+    let meta = meta::read(&doc, url);
+    let dom = dom::Dom::build(&doc);
+    let mut paras = content::main_text(&dom);
+    drop_leading_title(&mut paras, meta.title.as_deref());
+    let paywalled = meta.paywalled || dom.paywall_marker || has_paywall_phrase(&dom);
+    Article {
+        title: meta.title,
+        byline: meta.byline,
+        published: meta.published,
+        canonical_url: meta.canonical_url,
+        lang: meta.lang,
+        paragraphs: paras.into_iter().map(|p| p.text).collect(),
+        paywalled,
+    }
+}
+
+/// Diagnostics for tuning: candidate scores of a page (unstable format).
+#[doc(hidden)]
+pub fn explain(html: &str) -> String {
+    let doc = Html::parse_document(strip_xml_declaration(html));
+    content::explain(&dom::Dom::build(&doc))
+}
+
+/// Decodes the bytes of a page (see [`crate::charset`]) and extracts it.
+/// `content_type` is the HTTP `Content-Type` value, if any.
+pub fn extract_bytes(bytes: &[u8], content_type: Option<&str>, url: Option<&Url>) -> Article {
+    let decoded = crate::charset::decode_html(bytes, content_type);
+    extract(&decoded.text, url)
+}
+
+/// The article for a human: title, metadata lines, then the paragraphs.
+pub fn render_text(article: &Article) -> String {
+    let mut out = String::new();
+    if let Some(t) = &article.title {
+        out.push_str(t);
+        out.push('\n');
+        out.push_str(&"=".repeat(t.chars().count().clamp(3, 80)));
+        out.push('\n');
+    }
+    let fields = [
+        ("By", article.byline.as_deref()),
+        ("Published", article.published.as_deref()),
+        ("URL", article.canonical_url.as_deref()),
+        ("Language", article.lang.as_deref()),
+    ];
+    for (k, v) in fields {
+        if let Some(v) = v {
+            out.push_str(&format!("{k}: {v}\n"));
         }
     }
-    Article { title, paragraphs, ..Default::default() }
+    if article.paywalled {
+        out.push_str("Paywalled: only a teaser is available\n");
+    }
+    out.push('\n');
+    if article.paragraphs.is_empty() {
+        out.push_str("(no article text found)\n");
+    } else {
+        out.push_str(&article.text());
+        out.push('\n');
+    }
+    out
+}
+
+/// html5ever would turn a leading `<?xml …?>` into a bogus comment, which is
+/// harmless, but a BOM or whitespace before it made some parsers choke; we
+/// cut it so the document starts at the real markup.
+fn strip_xml_declaration(html: &str) -> &str {
+    let t = html.trim_start_matches(['\u{FEFF}', ' ', '\t', '\r', '\n']);
+    if t.starts_with("<?xml") {
+        if let Some(end) = t.find("?>") {
+            return &t[end + 2..];
+        }
+    }
+    html
+}
+
+/// Pages often repeat the headline as the first heading of the body; the
+/// title is a field of its own, so the body starts after it.
+fn drop_leading_title(paras: &mut Vec<content::Para>, title: Option<&str>) {
+    let Some(title) = title else { return };
+    let same = paras
+        .first()
+        .is_some_and(|p| p.heading && clean::normalize(&p.text) == clean::normalize(title));
+    if same {
+        paras.remove(0);
+    }
+}
+
+/// Phrases of a subscription wall, in English and Arabic.
+fn has_paywall_phrase(dom: &dom::Dom) -> bool {
+    const PHRASES: &[&str] = &[
+        "subscribe to continue reading",
+        "subscribe to read the full",
+        "subscribe to keep reading",
+        "to continue reading, subscribe",
+        "this article is for subscribers",
+        "this article is only available to subscribers",
+        "this content is for subscribers",
+        "for subscribers only",
+        "subscribers only content",
+        "become a subscriber to read",
+        "log in or subscribe to read",
+        "للمشتركين فقط",
+        "اشترك لمتابعة القراءة",
+        "اشترك لمواصلة القراءة",
+        "لقراءة المقال كاملا",
+        "لقراءة المقال كاملاً",
+    ];
+    // Cheap pre-filter before lower-casing: every phrase has one of these.
+    let candidate = |t: &str| {
+        t.contains("ubscri")
+            || t.contains("UBSCRI")
+            || t.contains("مشترك")
+            || t.contains("اشترك")
+            || t.contains("لقراءة")
+    };
+    dom.nodes.iter().any(|n| {
+        n.text_len >= 10 && n.text_len <= 400 && candidate(n.text) && {
+            let l = n.text.to_lowercase();
+            PHRASES.iter().any(|p| l.contains(p))
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_declaration_is_harmless() {
+        let a = extract("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<html><head><title>T</title></head><body><article><p>A long enough paragraph of text, with commas, to be the article body here.</p></article></body></html>", None);
+        assert_eq!(a.title.as_deref(), Some("T"));
+        assert_eq!(a.paragraphs.len(), 1);
+    }
+
+    #[test]
+    fn render_text_lists_fields() {
+        let a = Article {
+            title: Some("T".into()),
+            paragraphs: vec!["a".into(), "b".into()],
+            paywalled: true,
+            ..Default::default()
+        };
+        let r = render_text(&a);
+        assert!(r.starts_with("T\n===\n"));
+        assert!(r.contains("Paywalled"));
+        assert!(r.ends_with("a\n\nb\n"));
+    }
 }

@@ -12,7 +12,33 @@ fn is_tracking_param(name: &str) -> bool {
     n.starts_with("utm_")
         || matches!(
             n.as_str(),
-            "fbclid" | "gclid" | "dclid" | "gbraid" | "wbraid" | "msclkid" | "mc_cid" | "mc_eid" | "igshid" | "yclid" | "_ga" | "_gl" | "ocid" | "cmpid" | "ito" | "at_medium" | "at_campaign" | "s_cid" | "ns_mchannel" | "ns_source" | "ns_campaign" | "ns_linkname" | "ns_fee" | "ref_src" | "xtor" | "spm" | "amp"
+            "fbclid"
+                | "gclid"
+                | "dclid"
+                | "gbraid"
+                | "wbraid"
+                | "msclkid"
+                | "mc_cid"
+                | "mc_eid"
+                | "igshid"
+                | "yclid"
+                | "_ga"
+                | "_gl"
+                | "ocid"
+                | "cmpid"
+                | "ito"
+                | "at_medium"
+                | "at_campaign"
+                | "s_cid"
+                | "ns_mchannel"
+                | "ns_source"
+                | "ns_campaign"
+                | "ns_linkname"
+                | "ns_fee"
+                | "ref_src"
+                | "xtor"
+                | "spm"
+                | "amp"
         )
 }
 
@@ -28,17 +54,30 @@ pub fn canonicalize(url: &Url) -> Url {
     }
     // AMP path variants: /amp/..., .../amp, .../amp/, ...amp.html
     let path = u.path().to_string();
-    let stripped = if let Some(p) = path.strip_suffix("/amp/").or_else(|| path.strip_suffix("/amp")) {
-        Some(if p.is_empty() { "/".to_string() } else { p.to_string() })
+    let stripped = if let Some(p) = path
+        .strip_suffix("/amp/")
+        .or_else(|| path.strip_suffix("/amp"))
+    {
+        Some(if p.is_empty() {
+            "/".to_string()
+        } else {
+            p.to_string()
+        })
     } else if let Some(p) = path.strip_prefix("/amp/") {
         Some(format!("/{p}"))
     } else {
-        path.strip_suffix(".amp.html").map(|p| format!("{p}.html")).or_else(|| path.strip_suffix(".amp").map(str::to_string))
+        path.strip_suffix(".amp.html")
+            .map(|p| format!("{p}.html"))
+            .or_else(|| path.strip_suffix(".amp").map(str::to_string))
     };
     if let Some(p) = stripped {
         u.set_path(&p);
     }
-    let kept: Vec<(String, String)> = u.query_pairs().filter(|(k, _)| !is_tracking_param(k)).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let kept: Vec<(String, String)> = u
+        .query_pairs()
+        .filter(|(k, _)| !is_tracking_param(k))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
     if kept.is_empty() {
         u.set_query(None);
     } else if kept.len() != u.query_pairs().count() {
@@ -57,14 +96,26 @@ mod tests {
 
     #[test]
     fn drops_tracking_fragment_and_default_port() {
-        assert_eq!(c("HTTPS://Example.ORG:443/a/b?utm_source=x&id=3&fbclid=y#top"), "https://example.org/a/b?id=3");
+        assert_eq!(
+            c("HTTPS://Example.ORG:443/a/b?utm_source=x&id=3&fbclid=y#top"),
+            "https://example.org/a/b?id=3"
+        );
         assert_eq!(c("http://example.org:80/a?gclid=1"), "http://example.org/a");
     }
 
     #[test]
     fn maps_amp_variants() {
-        assert_eq!(c("https://example.org/news/story/amp"), "https://example.org/news/story");
-        assert_eq!(c("https://example.org/amp/news/story"), "https://example.org/news/story");
-        assert_eq!(c("https://amp.example.org/news/story.amp.html"), "https://example.org/news/story.html");
+        assert_eq!(
+            c("https://example.org/news/story/amp"),
+            "https://example.org/news/story"
+        );
+        assert_eq!(
+            c("https://example.org/amp/news/story"),
+            "https://example.org/news/story"
+        );
+        assert_eq!(
+            c("https://amp.example.org/news/story.amp.html"),
+            "https://example.org/news/story.html"
+        );
     }
 }

@@ -119,7 +119,10 @@ mod tests {
 
     #[test]
     fn digits_punctuation_and_quotes_do_not_change_the_key() {
-        assert_eq!(compare_key("قتل ٣ جنود، أمس"), compare_key("قتل 3 جنود أمس"));
+        assert_eq!(
+            compare_key("قتل ٣ جنود، أمس"),
+            compare_key("قتل 3 جنود أمس")
+        );
         assert_eq!(compare_key("He said \"no\"."), compare_key("He said “no”"));
         assert_eq!(compare_key("a  b\n c"), compare_key("a b c"));
     }

@@ -1,0 +1,660 @@
+//! Finding the article body in the arena and turning it into paragraphs.
+//!
+//! 1. **Scoring** (content density): every paragraph-like block with at
+//!    least [`MIN_PARAGRAPH`] characters gives points for its length and its
+//!    commas to its ancestors (less the further up), so the element that
+//!    holds most running prose wins. Class/id names add or subtract weight,
+//!    and a candidate's score shrinks with its link density: menus and
+//!    "related" boxes are mostly links.
+//! 2. **Selection**: the best candidate, moved up when its parent holds
+//!    several strong candidates (an article split into sections) and while
+//!    a parent adds mostly prose with few links (a body cut into blocks by
+//!    pictures and ad slots), plus the siblings that score well enough or
+//!    are plain prose paragraphs.
+//! 3. **Emission**: the selected subtrees are walked in document order;
+//!    boilerplate subtrees (by tag, class, id or role), link-heavy
+//!    containers, link-only and furniture lines are left out; every block
+//!    element starts a new paragraph.
+//!
+//! When that yields almost nothing although the page has prose, the pass is
+//! repeated without class/id hints (a site whose wrapper is called
+//! `has-sidebar` must not lose its article).
+
+use super::clean::{is_furniture_line, is_notice, push_collapsed, text_len};
+use super::dom::{Dom, Tag, NONE};
+use super::hints::Hint;
+
+/// Shortest text of a block that counts as a paragraph for scoring.
+pub const MIN_PARAGRAPH: usize = 25;
+
+/// Below this many characters an extraction is retried without hints.
+const RETRY_BELOW: usize = 500;
+
+/// Knobs of one extraction pass.
+#[derive(Debug, Clone, Copy)]
+struct Pass {
+    /// Trust class/id names (strict pass) or only tags and roles (relaxed).
+    use_hints: bool,
+}
+
+/// One output paragraph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Para {
+    pub text: String,
+    pub heading: bool,
+}
+
+/// The main text of the page as paragraphs (empty when there is none).
+pub fn main_text(dom: &Dom) -> Vec<Para> {
+    if dom.nodes.is_empty() {
+        return Vec::new();
+    }
+    let strict = run(dom, Pass { use_hints: true });
+    let strict_len: usize = strict.iter().map(|p| text_len(&p.text)).sum();
+    if strict_len >= RETRY_BELOW || dom.nodes[0].text_len < 2 * RETRY_BELOW {
+        return strict;
+    }
+    let relaxed = run(dom, Pass { use_hints: false });
+    let relaxed_len: usize = relaxed.iter().map(|p| text_len(&p.text)).sum();
+    if relaxed_len > 2 * strict_len {
+        relaxed
+    } else {
+        strict
+    }
+}
+
+fn run(dom: &Dom, pass: Pass) -> Vec<Para> {
+    let boiler = boiler_marks(dom, pass);
+    let scores = score(dom, &boiler, pass);
+    let Some(top) = pick_top(dom, &scores) else {
+        return Vec::new();
+    };
+    let core = top;
+    let top = extend_up(dom, &boiler, top);
+    // The path from the climbed-to node down to the best candidate is never
+    // cleaned away: it is where the article was found.
+    let protected: Vec<usize> = std::iter::once(core)
+        .chain(dom.ancestors(core).take_while(|&a| a != top))
+        .collect();
+    let selected = with_siblings(dom, &scores, &boiler, top);
+    let mut out = Emitter::default();
+    for &s in &selected {
+        emit(dom, s, pass, &mut out, &protected);
+    }
+    out.finish()
+}
+
+/// Diagnostics: the best candidates with their scores and the selection
+/// (for `examples/extract --explain`; not a stable format).
+#[doc(hidden)]
+pub fn explain(dom: &Dom) -> String {
+    let pass = Pass { use_hints: true };
+    let boiler = boiler_marks(dom, pass);
+    let scores = score(dom, &boiler, pass);
+    let mut ranked: Vec<usize> = (0..scores.len()).filter(|&i| !scores[i].is_nan()).collect();
+    ranked.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
+    let mut out = String::new();
+    for &i in ranked.iter().take(8) {
+        let n = &dom.nodes[i];
+        out.push_str(&format!(
+            "#{i} {:?} score {:.1} text {} ld {:.2} p {} hint {:?} weight {} parent #{}\n",
+            n.tag,
+            scores[i],
+            n.text_len,
+            dom.link_density(i),
+            n.p_count,
+            n.hint,
+            n.weight,
+            n.parent
+        ));
+    }
+    if let Some(top) = pick_top(dom, &scores) {
+        let selected = with_siblings(dom, &scores, &boiler, top);
+        out.push_str(&format!("top #{top}, selected {selected:?}\n"));
+        // Where the selected subtrees lose their text.
+        let mut stack: Vec<usize> = selected.clone();
+        while let Some(i) = stack.pop() {
+            let n = &dom.nodes[i];
+            if n.tag == Tag::Text {
+                continue;
+            }
+            if !selected.contains(&i)
+                && (is_boiler(dom, i, pass) || is_junk_container(dom, i, pass))
+            {
+                if n.text_len > 50 {
+                    out.push_str(&format!(
+                        "  dropped #{i} {:?} text {} ld {:.2} hint {:?} weight {}\n",
+                        n.tag,
+                        n.text_len,
+                        dom.link_density(i),
+                        n.hint,
+                        n.weight
+                    ));
+                }
+                continue;
+            }
+            stack.extend(n.children.iter());
+        }
+    }
+    out
+}
+
+/// Is this one element (not its ancestors) boilerplate in this pass?
+fn is_boiler(dom: &Dom, i: usize, pass: Pass) -> bool {
+    let n = &dom.nodes[i];
+    match n.hint {
+        Hint::None => false,
+        Hint::Never => true,
+        Hint::Strong | Hint::Weak => {
+            let structural = matches!(n.tag, Tag::Nav | Tag::Aside | Tag::Footer | Tag::Header);
+            if !pass.use_hints && !structural {
+                return false;
+            }
+            // A wrapper holding most of the page's paragraphs is layout, not
+            // furniture, whatever its class says.
+            let body = &dom.nodes[0];
+            let wrapper = n.p_count >= 3 && n.p_count * 2 > body.p_count;
+            !wrapper
+        }
+    }
+}
+
+/// `marks[i]`: node `i` or one of its ancestors is boilerplate.
+fn boiler_marks(dom: &Dom, pass: Pass) -> Vec<bool> {
+    let mut marks = vec![false; dom.nodes.len()];
+    for i in 0..dom.nodes.len() {
+        let p = dom.nodes[i].parent;
+        let inherited = p != NONE && marks[p];
+        marks[i] = inherited || (dom.nodes[i].tag != Tag::Text && is_boiler(dom, i, pass));
+    }
+    marks
+}
+
+/// Score a candidate starts with, by its tag.
+fn base_score(tag: Tag) -> f32 {
+    match tag {
+        Tag::Div => 5.0,
+        Tag::Article => 8.0,
+        Tag::Main | Tag::Section => 3.0,
+        Tag::Pre | Tag::Cell | Tag::Blockquote => 3.0,
+        Tag::List | Tag::Dl | Tag::DtDd | Tag::Li | Tag::Form => -3.0,
+        Tag::H(_) => -5.0,
+        _ => 0.0,
+    }
+}
+
+/// The length a block contributes as a paragraph, if it is one.
+fn paragraph_len(dom: &Dom, i: usize) -> usize {
+    let n = &dom.nodes[i];
+    let len = match n.tag {
+        Tag::P | Tag::Pre | Tag::Blockquote | Tag::DtDd => n.text_len,
+        Tag::Cell if !n.has_block_child => n.text_len,
+        // Prose written straight into a div (`text<br><br>text`).
+        Tag::Div | Tag::Section | Tag::Article | Tag::Cell | Tag::Main => n.inline_len,
+        // Lists of real sentences, not of links.
+        Tag::Li if n.text_len >= 80 && dom.link_density(i) < 0.3 => n.text_len,
+        _ => 0,
+    };
+    if len >= MIN_PARAGRAPH {
+        len
+    } else {
+        0
+    }
+}
+
+/// Content scores of candidates (NaN = not a candidate).
+fn score(dom: &Dom, boiler: &[bool], pass: Pass) -> Vec<f32> {
+    let mut scores = vec![f32::NAN; dom.nodes.len()];
+    for i in 0..dom.nodes.len() {
+        if boiler[i] {
+            continue;
+        }
+        let len = paragraph_len(dom, i);
+        if len == 0 {
+            continue;
+        }
+        let n = &dom.nodes[i];
+        let commas = if n.tag == Tag::Div {
+            n.commas.min(len / 20)
+        } else {
+            n.commas
+        };
+        let s = 1.0 + commas as f32 + (len as f32 / 100.0).min(3.0);
+        // Prose written straight into a container scores for the container
+        // itself (readability wraps it in a <p> first, same effect).
+        let inline_container = matches!(n.tag, Tag::Div | Tag::Section | Tag::Article | Tag::Main)
+            || (n.tag == Tag::Cell && n.has_block_child);
+        let chain: Vec<usize> = if inline_container {
+            std::iter::once(i).chain(dom.ancestors(i).take(4)).collect()
+        } else {
+            dom.ancestors(i).take(5).collect()
+        };
+        for (level, a) in chain.into_iter().enumerate() {
+            // Furniture never becomes a candidate, even when it wraps prose.
+            if boiler[a] {
+                continue;
+            }
+            if scores[a].is_nan() {
+                let an = &dom.nodes[a];
+                scores[a] = base_score(an.tag)
+                    + if pass.use_hints {
+                        an.weight as f32
+                    } else {
+                        0.0
+                    };
+            }
+            let divider = match level {
+                0 => 1.0,
+                1 => 2.0,
+                l => l as f32 * 3.0,
+            };
+            scores[a] += s / divider;
+        }
+    }
+    for (i, s) in scores.iter_mut().enumerate() {
+        if !s.is_nan() {
+            *s *= 1.0 - dom.link_density(i);
+        }
+    }
+    scores
+}
+
+/// The best candidate, adjusted upwards as readability does.
+fn pick_top(dom: &Dom, scores: &[f32]) -> Option<usize> {
+    let mut ranked: Vec<usize> = (0..scores.len()).filter(|&i| !scores[i].is_nan()).collect();
+    ranked.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+    let mut top = *ranked.first()?;
+    let top_score = scores[top];
+    if top_score <= 0.0 {
+        return None;
+    }
+
+    // Several strong candidates under one ancestor: the article is split
+    // into parts (sections, page columns), take the ancestor.
+    let alternatives: Vec<usize> = ranked
+        .iter()
+        .skip(1)
+        .take(4)
+        .copied()
+        .filter(|&c| scores[c] >= 0.75 * top_score)
+        .collect();
+    if alternatives.len() >= 3 {
+        for a in dom.ancestors(top) {
+            if a == 0 {
+                break;
+            }
+            let contained = alternatives
+                .iter()
+                .filter(|&&c| dom.ancestors(c).any(|x| x == a))
+                .count();
+            if contained >= 3 {
+                top = a;
+                break;
+            }
+        }
+    }
+
+    // Walk up while the parent scores about as well (the prose is spread
+    // over its children).
+    let mut last = scores[top];
+    let threshold = last / 3.0;
+    let mut parent = dom.nodes[top].parent;
+    while parent != NONE && parent != 0 {
+        let ps = scores[parent];
+        if ps.is_nan() {
+            parent = dom.nodes[parent].parent;
+            continue;
+        }
+        if ps < threshold {
+            break;
+        }
+        if ps > last {
+            top = parent;
+            break;
+        }
+        last = ps;
+        parent = dom.nodes[parent].parent;
+    }
+
+    // A candidate that is its parent's only child: take the parent, whose
+    // siblings are the ones worth looking at.
+    loop {
+        let p = dom.nodes[top].parent;
+        if p == NONE || p == 0 {
+            break;
+        }
+        let element_children = dom.nodes[p]
+            .children
+            .iter()
+            .filter(|&&c| dom.nodes[c].tag != Tag::Text || dom.nodes[c].text_len > 0)
+            .count();
+        if element_children != 1 {
+            break;
+        }
+        top = p;
+    }
+    Some(top)
+}
+
+/// Text measures of a subtree outside boilerplate.
+#[derive(Debug, Clone, Copy, Default)]
+struct Acc {
+    /// Length of prose paragraphs (long enough, few links).
+    prose: usize,
+    /// Length of all text.
+    text: usize,
+    /// Length of link text.
+    links: usize,
+    /// `<article>` elements.
+    articles: usize,
+}
+
+fn accumulate(dom: &Dom, boiler: &[bool]) -> Vec<Acc> {
+    let mut acc = vec![Acc::default(); dom.nodes.len()];
+    for i in (0..dom.nodes.len()).rev() {
+        if boiler[i] {
+            continue;
+        }
+        let n = &dom.nodes[i];
+        if n.tag == Tag::Text {
+            acc[i].text = n.text_len;
+            acc[i].links = n.link_len;
+        } else {
+            if n.tag == Tag::Article {
+                acc[i].articles += 1;
+            }
+            let len = paragraph_len(dom, i);
+            let container = matches!(
+                n.tag,
+                Tag::Div | Tag::Section | Tag::Article | Tag::Main | Tag::Cell
+            );
+            let own_links = if container { 0.0 } else { dom.link_density(i) };
+            if len > 0 && own_links < 0.3 {
+                acc[i].prose += len;
+            }
+        }
+        let p = n.parent;
+        if p != NONE {
+            let a = acc[i];
+            acc[p].prose += a.prose;
+            acc[p].text += a.text;
+            acc[p].links += a.links;
+            acc[p].articles += a.articles;
+        }
+    }
+    acc
+}
+
+/// Moves the top candidate up while its parent adds mostly prose: an
+/// article cut into several blocks (text, picture, ad slot, text) has its
+/// parts in different subtrees, and only the common ancestor holds it all.
+/// A parent that adds link lists, teasers or other short furniture stops
+/// the climb.
+fn extend_up(dom: &Dom, boiler: &[bool], mut top: usize) -> usize {
+    let acc = accumulate(dom, boiler);
+    loop {
+        let p = dom.nodes[top].parent;
+        if p == NONE || boiler[p] {
+            return top;
+        }
+        // The page marks its articles: climbing out of ours into a parent
+        // that holds another one would merge two stories.
+        if acc[top].articles > 0 && acc[p].articles > acc[top].articles {
+            return top;
+        }
+        let extra_prose = acc[p].prose.saturating_sub(acc[top].prose);
+        let extra_text = acc[p].text.saturating_sub(acc[top].text);
+        let extra_links = acc[p].links.saturating_sub(acc[top].links);
+        let nothing_added = extra_text <= 50;
+        // Teaser lists of other stories are prose too, but every teaser
+        // carries a linked headline: the link share tells them apart.
+        let mostly_prose = extra_prose >= 80
+            && extra_prose * 4 >= extra_text * 3
+            && extra_links * 100 <= extra_text * 12;
+        if nothing_added || mostly_prose {
+            top = p;
+        } else {
+            return top;
+        }
+    }
+}
+
+/// The top candidate plus its siblings that belong to the article.
+fn with_siblings(dom: &Dom, scores: &[f32], boiler: &[bool], top: usize) -> Vec<usize> {
+    let parent = dom.nodes[top].parent;
+    if parent == NONE {
+        return vec![top];
+    }
+    let top_score = if scores[top].is_nan() {
+        0.0
+    } else {
+        scores[top]
+    };
+    let threshold = (top_score * 0.2).max(10.0);
+    let mut out = Vec::new();
+    for &c in &dom.nodes[parent].children {
+        if c == top {
+            out.push(c);
+            continue;
+        }
+        let n = &dom.nodes[c];
+        if boiler[c] || n.tag == Tag::Text {
+            continue;
+        }
+        // Another story next to ours, marked as such by the page.
+        if n.tag == Tag::Article && dom.nodes[top].tag == Tag::Article {
+            continue;
+        }
+        let s = scores[c];
+        let mut bonus = 0.0;
+        if n.weight > 0 && n.weight == dom.nodes[top].weight {
+            bonus = top_score * 0.2;
+        }
+        if !s.is_nan() && s + bonus >= threshold {
+            out.push(c);
+            continue;
+        }
+        if n.tag == Tag::P {
+            let ld = dom.link_density(c);
+            if (n.text_len > 80 && ld < 0.25)
+                || (n.text_len > 0 && n.text_len <= 80 && ld == 0.0 && ends_like_sentence(dom, c))
+            {
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+/// The last text of a node ends with sentence punctuation.
+fn ends_like_sentence(dom: &Dom, i: usize) -> bool {
+    let mut stack = vec![i];
+    let mut last = "";
+    while let Some(j) = stack.pop() {
+        let n = &dom.nodes[j];
+        if n.tag == Tag::Text && !n.text.trim().is_empty() {
+            last = n.text;
+        }
+        stack.extend(n.children.iter().rev());
+    }
+    // Document order: the loop above visits children left to right, so
+    // `last` is the last non-empty text node.
+    last.trim_end()
+        .ends_with(['.', '!', '?', '؟', '。', '"', '”', '»'])
+}
+
+/// A container inside the article that is really a box of links, a form or
+/// the like (readability's "clean conditionally").
+fn is_junk_container(dom: &Dom, i: usize, pass: Pass) -> bool {
+    let n = &dom.nodes[i];
+    if !matches!(
+        n.tag,
+        Tag::Div | Tag::Section | Tag::List | Tag::Table | Tag::Form | Tag::Figure | Tag::Dl
+    ) {
+        return false;
+    }
+    let weight = if pass.use_hints { n.weight } else { 0 };
+    if weight < 0 {
+        return true;
+    }
+    if n.commas >= 10 {
+        return false;
+    }
+    let ld = dom.link_density(i);
+    // A form (search, newsletter sign-up) is short text among inputs.
+    if n.input_count > 0 && n.input_count * 40 > n.text_len {
+        return true;
+    }
+    if weight < 25 && ld > 0.33 && n.text_len > 0 {
+        return true;
+    }
+    weight >= 25 && ld > 0.5
+}
+
+/// Collects paragraphs in document order.
+#[derive(Default)]
+struct Emitter {
+    paras: Vec<Para>,
+    cur: String,
+    cur_len: usize,
+    cur_link: usize,
+    heading: bool,
+}
+
+impl Emitter {
+    fn text(&mut self, s: &str, len: usize, in_link: bool) {
+        push_collapsed(&mut self.cur, s);
+        self.cur_len += len;
+        if in_link {
+            self.cur_link += len;
+        }
+    }
+
+    fn flush(&mut self) {
+        let t = self.cur.trim();
+        if !t.is_empty() && keep_paragraph(t, self.cur_len, self.cur_link) {
+            self.paras.push(Para {
+                text: t.to_string(),
+                heading: self.heading,
+            });
+        }
+        self.cur.clear();
+        self.cur_len = 0;
+        self.cur_link = 0;
+        self.heading = false;
+    }
+
+    fn finish(mut self) -> Vec<Para> {
+        self.flush();
+        // Headings left at the end introduced a box we dropped ("Related").
+        while self.paras.last().is_some_and(|p| p.heading) {
+            self.paras.pop();
+        }
+        self.paras
+    }
+}
+
+/// A paragraph that is mostly links, a stock line, a subscription or
+/// copyright notice, or markup shown as text is not article text.
+fn keep_paragraph(text: &str, len: usize, link: usize) -> bool {
+    // Link lists are short; a long paragraph whose first sentence is a
+    // link (newsletter digests) is still text.
+    if len > 0 && link * 2 > len && (len < 150 || link * 10 > len * 8) {
+        return false;
+    }
+    if text.starts_with('<') && text.ends_with('>') {
+        return false;
+    }
+    !is_furniture_line(text) && !is_notice(text)
+}
+
+enum Step {
+    Enter(usize),
+    Exit(usize),
+}
+
+/// Appends the text of the subtree at `root` to `out`.
+fn emit(dom: &Dom, root: usize, pass: Pass, out: &mut Emitter, protected: &[usize]) {
+    let mut stack = vec![Step::Enter(root)];
+    while let Some(step) = stack.pop() {
+        match step {
+            Step::Enter(i) => {
+                let n = &dom.nodes[i];
+                if n.tag == Tag::Text {
+                    out.text(n.text, n.text_len, n.in_link);
+                    continue;
+                }
+                // The selected roots were chosen for their prose: only what
+                // is inside them is cleaned.
+                if i != root
+                    && !protected.contains(&i)
+                    && (is_boiler(dom, i, pass) || is_junk_container(dom, i, pass))
+                {
+                    continue;
+                }
+                if n.tag.is_block() {
+                    out.flush();
+                }
+                if let Tag::H(_) = n.tag {
+                    out.heading = true;
+                }
+                stack.push(Step::Exit(i));
+                stack.extend(n.children.iter().rev().map(|&c| Step::Enter(c)));
+            }
+            Step::Exit(i) => {
+                if dom.nodes[i].tag.is_block() {
+                    out.flush();
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scraper::Html;
+
+    fn text_of(html: &str) -> Vec<String> {
+        let doc = Html::parse_document(html);
+        let dom = Dom::build(&doc);
+        main_text(&dom).into_iter().map(|p| p.text).collect()
+    }
+
+    const P1: &str = "The council met on Tuesday, and after a long debate, voted to approve the new budget for schools.";
+    const P2: &str = "Opposition members said the plan, which cuts transport funding, would hurt rural families most.";
+
+    #[test]
+    fn picks_article_and_drops_boilerplate() {
+        let html = format!(
+            "<body><nav><a href=/>Home</a> <a href=/w>World</a></nav><div class=main><h1>Budget</h1>\
+             <p>{P1}</p><div class=share><a href=#>Share on Facebook</a></div><p>{P2}</p>\
+             <ul class=related><li><a href=/x>Another story about something else entirely</a></li></ul></div>\
+             <footer><p>Copyright 2025, Example News, all rights reserved, really.</p></footer></body>"
+        );
+        assert_eq!(
+            text_of(&html),
+            vec!["Budget".to_string(), P1.into(), P2.into()]
+        );
+    }
+
+    #[test]
+    fn div_prose_with_breaks() {
+        let html =
+            format!("<body><div id=story>{P1}<br><br>{P2}</div><div><a href=/>x</a></div></body>");
+        assert_eq!(text_of(&html), vec![P1.to_string(), P2.into()]);
+    }
+
+    #[test]
+    fn no_article() {
+        assert!(text_of("<body><ul><li><a href=/a>Link one</a></li><li><a href=/b>Link two</a></li></ul></body>").is_empty());
+        assert!(text_of("").is_empty());
+    }
+
+    #[test]
+    fn inline_elements_do_not_add_spaces() {
+        let html =
+            format!("<body><article><p>Wo<b>rd</b> and <i>more</i>. {P1}</p></article></body>");
+        assert_eq!(text_of(&html)[0], format!("Word and more. {P1}"));
+    }
+}
