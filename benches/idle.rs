@@ -31,28 +31,52 @@ fn main() {
     if std::env::args().any(|a| a == "--list" || a.starts_with("--test")) {
         return;
     }
-    let n: usize = std::env::var("MARSAD_BENCH_IDLE_FEEDS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    let n: usize = std::env::var("MARSAD_BENCH_IDLE_FEEDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
     let interval = std::env::var("MARSAD_BENCH_IDLE_INTERVAL").unwrap_or_else(|_| "5m".into());
-    let secs: u64 = std::env::var("MARSAD_BENCH_IDLE_SECS").ok().and_then(|v| v.parse().ok()).unwrap_or(400);
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("runtime");
+    let secs: u64 = std::env::var("MARSAD_BENCH_IDLE_SECS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(400);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime");
     let addr = rt.block_on(async {
         let app = axum::Router::new().fallback(feed);
-        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let a = l.local_addr().expect("addr");
         tokio::spawn(async move { axum::serve(l, app).await });
         a
     });
     let dir = tempfile::tempdir().expect("tempdir");
-    let feeds: String = (0..n).map(|i| format!("[[feed]]\nurl = \"http://{addr}/f/{i}.xml\"\n")).collect();
+    let feeds: String = (0..n)
+        .map(|i| format!("[[feed]]\nurl = \"http://{addr}/f/{i}.xml\"\n"))
+        .collect();
     let cfg = dir.path().join("marsad.toml");
     std::fs::write(&cfg, format!("[storage]\npath = \"{}\"\n\n[poll]\ninterval = \"{interval}\"\nper_host = 16\n\n{feeds}", dir.path().join("idle.db").display())).expect("config");
     println!("idle: {n} feeds every {interval}, answering 304; watching for {secs}s");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_marsad")).args(["run", "--config"]).arg(&cfg).env("RUST_LOG", "marsad=warn").spawn().expect("marsad run");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_marsad"))
+        .args(["run", "--config"])
+        .arg(&cfg)
+        .env("RUST_LOG", "marsad=warn")
+        .spawn()
+        .expect("marsad run");
     let pid = child.id();
     let start = Instant::now();
     // The first burst: every feed gets its first 200 (and ETag).
-    wait_until(Duration::from_secs(600), || FULL.load(Ordering::Relaxed) as usize >= n);
-    println!("first poll of all feeds (200 + ETag): {:.1}s", start.elapsed().as_secs_f64());
+    wait_until(Duration::from_secs(600), || {
+        FULL.load(Ordering::Relaxed) as usize >= n
+    });
+    println!(
+        "first poll of all feeds (200 + ETag): {:.1}s",
+        start.elapsed().as_secs_f64()
+    );
     let (cpu0, _, _) = proc_usage(pid).unwrap_or_default();
     let polls0 = NOT_MODIFIED.load(Ordering::Relaxed);
     let t0 = Instant::now();
@@ -66,13 +90,21 @@ fn main() {
             if let Ok(mut s) = samples.lock() {
                 s.push((t0.elapsed().as_secs(), pct, rss));
             }
-            println!("  t+{:>4}s  cpu {:>5.2}% of one core (cumulative)  rss {:.1} MB  304s {}", t0.elapsed().as_secs(), pct, rss as f64 / 1e6, NOT_MODIFIED.load(Ordering::Relaxed) - polls0);
+            println!(
+                "  t+{:>4}s  cpu {:>5.2}% of one core (cumulative)  rss {:.1} MB  304s {}",
+                t0.elapsed().as_secs(),
+                pct,
+                rss as f64 / 1e6,
+                NOT_MODIFIED.load(Ordering::Relaxed) - polls0
+            );
         }
     }
     let (cpu1, _, peak) = proc_usage(pid).unwrap_or_default();
     let polls = NOT_MODIFIED.load(Ordering::Relaxed) - polls0;
     let wall = t0.elapsed().as_secs_f64();
-    let _ = std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status();
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status();
     let _ = child.wait();
     println!("steady state over {wall:.0}s: cpu {:.2}% of one core, rss max {:.1} MB (peak incl. first burst {:.1} MB)", 100.0 * (cpu1 - cpu0) / wall, max_rss as f64 / 1e6, peak as f64 / 1e6);
     if polls > 0 {

@@ -54,12 +54,22 @@ fn lang(feed: usize) -> &'static str {
 
 fn page(feed: usize, art: usize, generation: u32) -> String {
     let src = if lang(feed) == "ar" { &AR } else { &EN };
-    let mut paras: Vec<String> = (0..12).map(|k| format!("{} ({feed}-{art}-{k})", src[(art + k) % src.len()])).collect();
+    let mut paras: Vec<String> = (0..12)
+        .map(|k| format!("{} ({feed}-{art}-{k})", src[(art + k) % src.len()]))
+        .collect();
     if generation > 0 {
-        paras.insert(3, format!("{} [update {generation}]", src[(art + generation as usize) % src.len()]));
+        paras.insert(
+            3,
+            format!(
+                "{} [update {generation}]",
+                src[(art + generation as usize) % src.len()]
+            ),
+        );
     }
     let body: String = paras.iter().map(|p| format!("<p>{p}</p>\n")).collect();
-    let nav: String = (0..60).map(|i| format!("<li><a href=\"/section/{i}\">Section {i}</a></li>")).collect();
+    let nav: String = (0..60)
+        .map(|i| format!("<li><a href=\"/section/{i}\">Section {i}</a></li>"))
+        .collect();
     let related: String = (0..20).map(|i| format!("<li><a href=\"/a/{feed}/{i}\">Related story number {i} with a long headline</a></li>")).collect();
     format!(
         "<!doctype html><html lang=\"{l}\"><head><meta charset=\"utf-8\"><title>Story {feed}-{art}</title><link rel=\"canonical\" href=\"/a/{feed}/{art}\"><script>var x = {{}};</script><style>body{{margin:0}}</style></head><body><header><nav><ul>{nav}</ul></nav></header><main><article><h1>Story {feed}-{art}</h1><p class=\"byline\">By Staff</p>{body}</article><aside><ul>{related}</ul></aside></main><footer><p>© 2026 Bench News</p></footer></body></html>",
@@ -76,9 +86,17 @@ async fn feed(State(s): State<Site>, Path(name): Path<String>) -> impl IntoRespo
 }
 
 async fn article(State(s): State<Site>, Path((f, a)): Path<(usize, usize)>) -> impl IntoResponse {
-    let g = s.generation.lock().ok().and_then(|v| v.get(f).and_then(|r| r.get(a)).copied());
+    let g = s
+        .generation
+        .lock()
+        .ok()
+        .and_then(|v| v.get(f).and_then(|r| r.get(a)).copied());
     match g {
-        Some(g) => ([("content-type", "text/html; charset=utf-8")], page(f, a, g)).into_response(),
+        Some(g) => (
+            [("content-type", "text/html; charset=utf-8")],
+            page(f, a, g),
+        )
+            .into_response(),
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }
@@ -100,22 +118,48 @@ fn main() {
     if std::env::args().any(|a| a == "--list" || a.starts_with("--test")) {
         return; // `cargo test --benches` / `--list`: nothing to list.
     }
-    let env_n = |k: &str, d: usize| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
+    let env_n = |k: &str, d: usize| {
+        std::env::var(k)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(d)
+    };
     let n_feeds = env_n("MARSAD_BENCH_FEEDS", 20);
     let per_feed = env_n("MARSAD_BENCH_ARTICLES", 50);
-    let change: f64 = std::env::var("MARSAD_BENCH_CHANGE").ok().and_then(|v| v.parse().ok()).unwrap_or(0.3);
+    let change: f64 = std::env::var("MARSAD_BENCH_CHANGE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.3);
     let total = n_feeds * per_feed;
 
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("runtime");
-    let site = Site { generation: Arc::new(Mutex::new(vec![vec![0; per_feed]; n_feeds])), feed_gen: Arc::default(), base: Arc::default(), per_feed };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let site = Site {
+        generation: Arc::new(Mutex::new(vec![vec![0; per_feed]; n_feeds])),
+        feed_gen: Arc::default(),
+        base: Arc::default(),
+        per_feed,
+    };
     let inbox = Inbox::default();
     let (site_addr, hook_addr) = rt.block_on(async {
-        let app = axum::Router::new().route("/feed/{name}", axum::routing::get(feed)).route("/a/{f}/{a}", axum::routing::get(article)).with_state(site.clone());
-        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let app = axum::Router::new()
+            .route("/feed/{name}", axum::routing::get(feed))
+            .route("/a/{f}/{a}", axum::routing::get(article))
+            .with_state(site.clone());
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let a = l.local_addr().expect("addr");
         tokio::spawn(async move { axum::serve(l, app).await });
-        let app = axum::Router::new().route("/hook", axum::routing::post(hook)).with_state(inbox.clone());
-        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let app = axum::Router::new()
+            .route("/hook", axum::routing::post(hook))
+            .with_state(inbox.clone());
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let h = l.local_addr().expect("addr");
         tokio::spawn(async move { axum::serve(l, app).await });
         (a, h)
@@ -124,7 +168,14 @@ fn main() {
 
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("bench.db");
-    let feeds: String = (0..n_feeds).map(|i| format!("[[feed]]\nurl = \"http://{site_addr}/feed/{i}.xml\"\nlang = \"{}\"\n\n", lang(i))).collect();
+    let feeds: String = (0..n_feeds)
+        .map(|i| {
+            format!(
+                "[[feed]]\nurl = \"http://{site_addr}/feed/{i}.xml\"\nlang = \"{}\"\n\n",
+                lang(i)
+            )
+        })
+        .collect();
     let cfg = dir.path().join("marsad.toml");
     std::fs::write(
         &cfg,
@@ -134,11 +185,29 @@ fn main() {
 
     println!("ingest: {n_feeds} feeds × {per_feed} articles = {total} articles, {:.0}% changed on the warm pass", change * 100.0);
     let start = Instant::now();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_marsad")).args(["run", "--config"]).arg(&cfg).env("RUST_LOG", "marsad=warn").stderr(std::process::Stdio::null()).spawn().expect("marsad run");
-    let versions = || marsad::store::Store::open(&db).ok().and_then(|s| s.stats().ok()).map(|s| s.versions as usize).unwrap_or(0);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_marsad"))
+        .args(["run", "--config"])
+        .arg(&cfg)
+        .env("RUST_LOG", "marsad=warn")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("marsad run");
+    let versions = || {
+        marsad::store::Store::open(&db)
+            .ok()
+            .and_then(|s| s.stats().ok())
+            .map(|s| s.versions as usize)
+            .unwrap_or(0)
+    };
     let ok = wait_until(Duration::from_secs(600), || versions() >= total);
     let cold = start.elapsed();
-    println!("cold:  {} articles in {:.2}s = {:.0} articles/s{}", versions(), cold.as_secs_f64(), total as f64 / cold.as_secs_f64(), if ok { "" } else { " (TIMED OUT)" });
+    println!(
+        "cold:  {} articles in {:.2}s = {:.0} articles/s{}",
+        versions(),
+        cold.as_secs_f64(),
+        total as f64 / cold.as_secs_f64(),
+        if ok { "" } else { " (TIMED OUT)" }
+    );
 
     // Warm: every entry's date moves (so every article is fetched again), a share of pages change.
     let changed = (total as f64 * change).round() as usize;
@@ -149,16 +218,27 @@ fn main() {
             g[idx / per_feed][idx % per_feed] += 1;
         }
     }
-    let before_pages = marsad::metrics::METRICS.pages_fetched.load(Ordering::Relaxed);
+    let before_pages = marsad::metrics::METRICS
+        .pages_fetched
+        .load(Ordering::Relaxed);
     let _ = before_pages;
     let warm_start = Instant::now();
     site.feed_gen.fetch_add(1, Ordering::SeqCst);
-    let ok = wait_until(Duration::from_secs(600), || versions() >= total + changed && inbox.got.lock().map(|g| g.len()).unwrap_or(0) >= changed);
+    let ok = wait_until(Duration::from_secs(600), || {
+        versions() >= total + changed && inbox.got.lock().map(|g| g.len()).unwrap_or(0) >= changed
+    });
     let warm = warm_start.elapsed();
-    println!("warm:  {total} articles revisited, {changed} changed, in {:.2}s = {:.0} articles/s{}", warm.as_secs_f64(), total as f64 / warm.as_secs_f64(), if ok { "" } else { " (TIMED OUT)" });
+    println!(
+        "warm:  {total} articles revisited, {changed} changed, in {:.2}s = {:.0} articles/s{}",
+        warm.as_secs_f64(),
+        total as f64 / warm.as_secs_f64(),
+        if ok { "" } else { " (TIMED OUT)" }
+    );
 
     let peak = proc_usage(child.id()).map(|u| u.2).unwrap_or(0);
-    let _ = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
     let _ = child.wait();
 
     // Latency: version fetched → webhook received.
@@ -171,16 +251,32 @@ fn main() {
         }
         let url = v["data"]["article"]["url"].as_str().unwrap_or("");
         let n = v["data"]["version"].as_i64().unwrap_or(0);
-        if let Some(ver) = store.article_by_url(url).ok().flatten().and_then(|a| store.version(a.id, n).ok().flatten()) {
+        if let Some(ver) = store
+            .article_by_url(url)
+            .ok()
+            .flatten()
+            .and_then(|a| store.version(a.id, n).ok().flatten())
+        {
             lat.push((at - ver.fetched_at) as f64);
         }
     }
     lat.sort_by(|a, b| a.total_cmp(b));
-    println!("latency fetch→webhook: p50 {:.0} ms, p99 {:.0} ms ({} alerts)", percentile(&lat, 0.5), percentile(&lat, 0.99), lat.len());
+    println!(
+        "latency fetch→webhook: p50 {:.0} ms, p99 {:.0} ms ({} alerts)",
+        percentile(&lat, 0.5),
+        percentile(&lat, 0.99),
+        lat.len()
+    );
     println!("peak RSS of marsad run: {:.1} MB", peak as f64 / 1e6);
     let stats = store.stats().expect("stats");
-    let db_bytes: u64 = ["", "-wal"].iter().filter_map(|s| std::fs::metadata(format!("{}{s}", db.display())).ok()).map(|m| m.len()).sum();
+    let db_bytes: u64 = ["", "-wal"]
+        .iter()
+        .filter_map(|s| std::fs::metadata(format!("{}{s}", db.display())).ok())
+        .map(|m| m.len())
+        .sum();
     let raw = page(0, 0, 0).len();
-    let compressed = zstd::encode_all(page(0, 0, 0).as_bytes(), 9).map(|v| v.len()).unwrap_or(0);
+    let compressed = zstd::encode_all(page(0, 0, 0).as_bytes(), 9)
+        .map(|v| v.len())
+        .unwrap_or(0);
     println!("database: {} bytes for {} versions = {:.0} bytes/version (a page: {raw} bytes raw, {compressed} zstd)", db_bytes, stats.versions, db_bytes as f64 / stats.versions.max(1) as f64);
 }

@@ -21,7 +21,9 @@ fn shared() -> Option<PathBuf> {
 }
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in rd.flatten() {
         let p = e.path();
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -29,7 +31,14 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
             if name != "_baseline" {
                 files(&p, out);
             }
-        } else if !(name.starts_with("LICENSE") || name.starts_with("README") || name.starts_with("UPSTREAM-") || name == "PROVENANCE.tsv" || name == "MANIFEST.sha256" || name.ends_with(".serde.json") || name.ends_with(".md")) {
+        } else if !(name.starts_with("LICENSE")
+            || name.starts_with("README")
+            || name.starts_with("UPSTREAM-")
+            || name == "PROVENANCE.tsv"
+            || name == "MANIFEST.sha256"
+            || name.ends_with(".serde.json")
+            || name.ends_with(".md"))
+        {
             out.push(p);
         }
     }
@@ -52,7 +61,10 @@ fn feeds(c: &mut Criterion) {
     let mut paths = Vec::new();
     files(&sh.join("corpus/feeds/news-samples"), &mut paths);
     files(&sh.join("corpus/feeds/rss-parser/input"), &mut paths);
-    let docs: Vec<Vec<u8>> = paths.iter().map(|p| std::fs::read(p).unwrap_or_default()).collect();
+    let docs: Vec<Vec<u8>> = paths
+        .iter()
+        .map(|p| std::fs::read(p).unwrap_or_default())
+        .collect();
     let bytes: usize = docs.iter().map(Vec::len).sum();
     let mut g = c.benchmark_group("feed");
     g.throughput(Throughput::Bytes(bytes as u64));
@@ -67,7 +79,9 @@ fn feeds(c: &mut Criterion) {
     g.bench_function("feed_rs::parser::parse alone (same files)", |b| {
         b.iter(|| {
             for d in &docs {
-                let _ = std::panic::catch_unwind(|| black_box(feed_rs::parser::parse(&d[..]).map(|f| f.entries.len())));
+                let _ = std::panic::catch_unwind(|| {
+                    black_box(feed_rs::parser::parse(&d[..]).map(|f| f.entries.len()))
+                });
             }
         })
     });
@@ -79,7 +93,10 @@ fn extraction(c: &mut Criterion) {
     let mut paths = Vec::new();
     files(&sh.join("bench/extraction/scrapinghub/html"), &mut paths);
     paths.sort();
-    let pages: Vec<String> = paths.iter().map(|p| marsad::charset::decode_html(&gunzip(p), None).text).collect();
+    let pages: Vec<String> = paths
+        .iter()
+        .map(|p| marsad::charset::decode_html(&gunzip(p), None).text)
+        .collect();
     let mut g = c.benchmark_group("extract");
     g.throughput(Throughput::Elements(pages.len() as u64));
     g.sample_size(10);
@@ -96,34 +113,52 @@ fn extraction(c: &mut Criterion) {
 /// A long Arabic article: the seed report, repeated to ~40 paragraphs.
 fn long_article() -> Vec<String> {
     let seed = shared().and_then(|s| std::fs::read_to_string(s.join("seed/000_7187d61b976f2afd.txt")).ok()).unwrap_or_else(|| "أعلنت مصادر عسكرية أن الجيش استعاد السيطرة على حقل العمر النفطي.\nوقالت قسد إن الهجمات مستمرة.".repeat(10));
-    let paras: Vec<String> = seed.lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect();
-    (0..40).map(|i| format!("{} ({i})", paras[i % paras.len()])).collect()
+    let paras: Vec<String> = seed
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_string)
+        .collect();
+    (0..40)
+        .map(|i| format!("{} ({i})", paras[i % paras.len()]))
+        .collect()
 }
 
 fn versions(c: &mut Criterion) {
     let paras = long_article();
     let mut edited = paras.clone();
     edited[5] = format!("{} وأضاف المصدر أن ثلاثة جنود قتلوا.", edited[5]);
-    edited.insert(20, "وقال مسؤول إن القوات الحكومية سيطرت على سد الطبقة بالكامل.".into());
+    edited.insert(
+        20,
+        "وقال مسؤول إن القوات الحكومية سيطرت على سد الطبقة بالكامل.".into(),
+    );
     edited.remove(30);
     let a = marsad::text::normalize_body(&paras);
     let b = marsad::text::normalize_body(&edited);
     let mut g = c.benchmark_group("version");
     g.throughput(Throughput::Bytes(a.len() as u64));
-    g.bench_function("normalise + comparison key + sha256 (40 paragraphs)", |bch| {
-        bch.iter(|| {
-            use sha2::Digest;
-            let body = marsad::text::normalize_body(black_box(&paras));
-            black_box(sha2::Sha256::digest(marsad::text::compare_key(&body).as_bytes()))
-        })
+    g.bench_function(
+        "normalise + comparison key + sha256 (40 paragraphs)",
+        |bch| {
+            bch.iter(|| {
+                use sha2::Digest;
+                let body = marsad::text::normalize_body(black_box(&paras));
+                black_box(sha2::Sha256::digest(
+                    marsad::text::compare_key(&body).as_bytes(),
+                ))
+            })
+        },
+    );
+    g.bench_function("diff of two versions (40 paragraphs, 3 edits)", |bch| {
+        bch.iter(|| black_box(marsad::diff::diff(&a, &b, ("v1", "v2"))))
     });
-    g.bench_function("diff of two versions (40 paragraphs, 3 edits)", |bch| bch.iter(|| black_box(marsad::diff::diff(&a, &b, ("v1", "v2")))));
     g.finish();
 }
 
 fn claims(c: &mut Criterion) {
     let wl_text = include_str!("../config/watchlist.toml");
-    let Ok(wl) = marsad::detect::Watchlist::from_toml_str(wl_text, "config/watchlist.toml") else { return };
+    let Ok(wl) = marsad::detect::Watchlist::from_toml_str(wl_text, "config/watchlist.toml") else {
+        return;
+    };
     let det = marsad::detect::Detector::new(wl);
     let ar = long_article().join("\n");
     let en = "The Syrian army took control of the al-Omar oil field on Tuesday, a military source said. Fighting continued near the Tabqa Dam, where the SDF said it still held its positions. Government forces entered Raqqa after the SDF withdrew from the city. Officials denied that the Conoco gas field had been handed over.\n".repeat(40);

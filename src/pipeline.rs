@@ -42,13 +42,27 @@ impl Context {
     pub fn new(cfg: Arc<Config>, store: Arc<Store>) -> Result<Context, FetchError> {
         let fetcher = Fetcher::new(&cfg.fetch, &cfg.poll)?;
         let detector = Arc::new(Detector::new(cfg.watchlist.clone()));
-        let feeds_by_url = Arc::new(cfg.feeds.iter().enumerate().map(|(i, f)| (f.url.to_string(), i)).collect());
-        Ok(Context { cfg, store, fetcher, detector, feeds_by_url })
+        let feeds_by_url = Arc::new(
+            cfg.feeds
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (f.url.to_string(), i))
+                .collect(),
+        );
+        Ok(Context {
+            cfg,
+            store,
+            fetcher,
+            detector,
+            feeds_by_url,
+        })
     }
 
     /// The configuration of the feed at `url`, if it is configured.
     pub fn feed_config(&self, url: &str) -> Option<&crate::config::FeedConfig> {
-        self.feeds_by_url.get(url).and_then(|&i| self.cfg.feeds.get(i))
+        self.feeds_by_url
+            .get(url)
+            .and_then(|&i| self.cfg.feeds.get(i))
     }
 
     pub fn dispatcher(&self) -> Result<Dispatcher, String> {
@@ -140,7 +154,10 @@ pub fn error_backoff(interval: Duration, errors: i64, retry_after: Option<Durati
 /// never returned: only storage failures are.
 pub async fn refresh_feed(ctx: &Context, feed: &FeedRow) -> Result<FeedOutcome, StoreError> {
     let mut out = FeedOutcome::default();
-    let interval = ctx.feed_config(&feed.url).map(|f| ctx.cfg.feed_interval(f)).unwrap_or(ctx.cfg.poll.interval);
+    let interval = ctx
+        .feed_config(&feed.url)
+        .map(|f| ctx.cfg.feed_interval(f))
+        .unwrap_or(ctx.cfg.poll.interval);
     let url = match Url::parse(&feed.url) {
         Ok(u) => u,
         Err(e) => {
@@ -366,8 +383,8 @@ async fn fetch_page(ctx: &Context, a: &ArticleRow) -> Result<Page, String> {
         })?;
     metrics::inc(&METRICS.pages_fetched);
     let started = std::time::Instant::now();
-    let decoded = crate::charset::decode_html(&resp.body, resp.content_type.as_deref());
-    let article = crate::extract::extract(&decoded.text, Some(&resp.url));
+    let article =
+        crate::extract::extract_bytes(&resp.body, resp.content_type.as_deref(), Some(&resp.url));
     METRICS.extract_latency.observe(started.elapsed());
     let body = normalize_body(&article.paragraphs);
     let title = article
@@ -603,7 +620,12 @@ pub async fn visit_article(ctx: &Context, a: &ArticleRow) -> Result<VisitOutcome
 }
 
 fn lang_hint(ctx: &Context, a: &ArticleRow, article: &Article) -> Option<String> {
-    article.lang.clone().or_else(|| a.feed_url.as_deref().and_then(|u| ctx.feed_config(u)).and_then(|f| f.lang.clone()))
+    article.lang.clone().or_else(|| {
+        a.feed_url
+            .as_deref()
+            .and_then(|u| ctx.feed_config(u))
+            .and_then(|f| f.lang.clone())
+    })
 }
 
 fn article_ref(a: &ArticleRow, title: Option<String>) -> ArticleRef {

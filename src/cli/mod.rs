@@ -119,6 +119,18 @@ pub enum Command {
         watchlist: PathBuf,
         file: Option<PathBuf>,
     },
+    /// Print the article extracted from a page (file, .gz file or URL).
+    Extract {
+        /// One URL or file; with --jsonl, any number of files.
+        #[arg(required = true)]
+        targets: Vec<String>,
+        /// One JSON line per file: {"file","title","published","url","text"}.
+        #[arg(long)]
+        jsonl: bool,
+        /// The whole article as JSON.
+        #[arg(long, conflicts_with = "jsonl")]
+        json: bool,
+    },
     /// What marsad reads from a feed (file or URL): entries and repair steps.
     Inspect {
         target: String,
@@ -212,6 +224,11 @@ pub fn run(cli: Cli) -> i32 {
         Command::Backup { path, config } => with_config(&config, |cfg| ops::backup(&cfg, &path)),
         Command::Claims { watchlist, file } => claims(&watchlist, file.as_deref()),
         Command::Inspect { target, json } => inspect(&target, json),
+        Command::Extract {
+            targets,
+            jsonl,
+            json,
+        } => extract(&targets, jsonl, json),
         Command::Demo { pause_ms } => match runtime()
             .and_then(|rt| rt.block_on(demo::run(std::time::Duration::from_millis(pause_ms))))
         {
@@ -279,16 +296,24 @@ fn claims(watchlist: &Path, file: Option<&Path>) -> i32 {
     }
 }
 
+/// A page or feed read for a command: bytes, content type, final URL.
+type Fetched = (Vec<u8>, Option<String>, Option<url::Url>);
+
 /// Reads a file, or fetches a URL with the default client settings.
 /// Returns (bytes, content type, base URL).
-fn read_target(target: &str) -> std::result::Result<(Vec<u8>, Option<String>, Option<url::Url>), String> {
+fn read_target(
+    target: &str,
+) -> std::result::Result<Fetched, String> {
     if target.starts_with("http://") || target.starts_with("https://") {
         let url = url::Url::parse(target).map_err(|e| format!("{target}: {e}"))?;
         let cfg = config::parse("", "(defaults)", None).map_err(|e| e.to_string())?;
         let rt = runtime().map_err(|e| e.to_string())?;
         rt.block_on(async {
             let f = crate::fetch::Fetcher::new(&cfg.fetch, &cfg.poll).map_err(|e| e.to_string())?;
-            let r = f.get(&crate::fetch::Request::get(url, true)).await.map_err(|e| e.to_string())?;
+            let r = f
+                .get(&crate::fetch::Request::get(url, true))
+                .await
+                .map_err(|e| e.to_string())?;
             Ok((r.body, r.content_type, Some(r.url)))
         })
     } else {
@@ -296,7 +321,8 @@ fn read_target(target: &str) -> std::result::Result<(Vec<u8>, Option<String>, Op
         let bytes = std::fs::read(path).map_err(|e| format!("{target}: {e}"))?;
         let bytes = if target.ends_with(".gz") {
             let mut out = Vec::new();
-            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut out).map_err(|e| format!("{target}: not gzip: {e}"))?;
+            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut out)
+                .map_err(|e| format!("{target}: not gzip: {e}"))?;
             out
         } else {
             bytes
@@ -305,12 +331,55 @@ fn read_target(target: &str) -> std::result::Result<(Vec<u8>, Option<String>, Op
     }
 }
 
+fn extract(targets: &[String], jsonl: bool, json: bool) -> i32 {
+    if jsonl {
+        let files: Vec<PathBuf> = targets.iter().map(PathBuf::from).collect();
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        return match crate::extract::jsonl::run(&files, &mut out) {
+            Ok(()) => exit::OK,
+            Err(e) => {
+                eprintln!("writing output: {e}");
+                exit::INPUT
+            }
+        };
+    }
+    let mut code = exit::OK;
+    for target in targets {
+        let (bytes, ct, url) = match read_target(target) {
+            Ok(x) => x,
+            Err(e) => {
+                eprintln!("{e}");
+                code = exit::INPUT;
+                continue;
+            }
+        };
+        let article = crate::extract::extract_bytes(&bytes, ct.as_deref(), url.as_ref());
+        if json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&article).unwrap_or_default()
+            );
+        } else {
+            print!("{}", crate::extract::render_text(&article));
+        }
+        if article.paragraphs.is_empty() {
+            eprintln!("{target}: no article text found");
+            code = exit::INPUT;
+        }
+    }
+    code
+}
+
 fn inspect(target: &str, json: bool) -> i32 {
     let (bytes, ct, base) = match read_target(target) {
         Ok(x) => x,
         Err(e) => {
             if json {
-                println!("{}", serde_json::json!({"entries": [], "warnings": [], "error": e}));
+                println!(
+                    "{}",
+                    serde_json::json!({"entries": [], "warnings": [], "error": e})
+                );
             } else {
                 eprintln!("{e}");
             }
