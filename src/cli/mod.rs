@@ -301,9 +301,7 @@ type Fetched = (Vec<u8>, Option<String>, Option<url::Url>);
 
 /// Reads a file, or fetches a URL with the default client settings.
 /// Returns (bytes, content type, base URL).
-fn read_target(
-    target: &str,
-) -> std::result::Result<Fetched, String> {
+fn read_target(target: &str) -> std::result::Result<Fetched, String> {
     if target.starts_with("http://") || target.starts_with("https://") {
         let url = url::Url::parse(target).map_err(|e| format!("{target}: {e}"))?;
         let cfg = config::parse("", "(defaults)", None).map_err(|e| e.to_string())?;

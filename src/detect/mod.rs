@@ -683,7 +683,7 @@ impl Detector {
         match f.trigger.frame {
             Frame::Possess | Frame::FellTo => {
                 let possessor = if f.pron_possessor {
-                    self.actor_before(s, f.start)
+                    self.pronoun_antecedent(s, f.start)
                 } else if f.trigger.frame == Frame::FellTo && s.word(f.pos + 1) != "to" {
                     // "the fall of F to X": the actor after "to".
                     (f.pos + 1..scope_end.min(f.pos + 8))
@@ -977,6 +977,45 @@ impl Detector {
     /// "from"/"to"/"near" slot and Arabic ones with ل/ب attached.
     fn actor_before(&self, s: &Sentence, pos: usize) -> Option<usize> {
         self.actor_between_slots(s, s.a, pos)
+    }
+
+    /// The actor an attached pronoun ("سيطرتها", "its control") refers to:
+    /// the nearest actor before it, unless that actor sits in a relative
+    /// clause describing a facility ("السجن الذي يضم معتقلين من داعش خرج عن
+    /// سيطرتها", "the prison, which holds ISIS detainees, slipped out of its
+    /// control"): such a clause describes the place, so the pronoun refers
+    /// to the actor before it.
+    fn pronoun_antecedent(&self, s: &Sentence, pos: usize) -> Option<usize> {
+        let near = self.actor_before(s, pos)?;
+        let near_start = s
+            .mentions
+            .iter()
+            .rev()
+            .find(|m| m.tokens.end <= pos && Sentence::actor(m) == Some(near))?
+            .tokens
+            .start;
+        let relative = (s.a..near_start).rev().find(|&k| {
+            matches!(
+                s.bare(k),
+                "which"
+                    | "who"
+                    | "that"
+                    | "التي"
+                    | "الذي"
+                    | "الذين"
+                    | "اللذين"
+                    | "اللتين"
+                    | "اللاتي"
+            ) && s.mentions.iter().any(|m| {
+                matches!(m.entity, Entity::Facility(_))
+                    && m.tokens.end <= k
+                    && k - m.tokens.end <= 1
+            })
+        });
+        match relative {
+            Some(r) => self.actor_between_slots(s, s.a, r).or(Some(near)),
+            None => Some(near),
+        }
     }
 
     /// The subject before a control word, looked for in its own clause: in

@@ -388,6 +388,15 @@ fn after_withdrawal_and_pronouns() {
             "The LNA said the Sharara field had slipped out of its control.",
             &["sharara lna loss"],
         ),
+        // A relative clause describing the place does not capture the pronoun.
+        (
+            "أعلنت قوات الدعم السريع أن مصفاة الجيلي التي تضم مقاتلين من الجيش خرجت عن سيطرتها بعد هجوم واسع.",
+            &["jaili rsf loss"],
+        ),
+        (
+            "The RSF said the Jaili refinery, which had housed Sudanese army prisoners, slipped out of its control on Friday.",
+            &["jaili rsf loss"],
+        ),
     ]);
 }
 
