@@ -52,7 +52,53 @@ fn lang(feed: usize) -> &'static str {
     }
 }
 
+/// Real article pages (ScrapingHub benchmark) for the English feeds, when
+/// ../shared is present: realistic size, markup and boilerplate.
+fn real_pages() -> &'static Vec<String> {
+    static PAGES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    PAGES.get_or_init(|| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/bench/extraction/scrapinghub/html");
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            eprintln!(
+                "notice: {} absent; English pages are generated",
+                dir.display()
+            );
+            return Vec::new();
+        };
+        let mut paths: Vec<_> = rd.flatten().map(|e| e.path()).collect();
+        paths.sort();
+        paths
+            .iter()
+            .filter_map(|p| {
+                let raw = std::fs::read(p).ok()?;
+                let mut out = Vec::new();
+                std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&raw[..]), &mut out)
+                    .ok()?;
+                Some(marsad::charset::decode_html(&out, None).text)
+            })
+            .collect()
+    })
+}
+
 fn page(feed: usize, art: usize, generation: u32) -> String {
+    let real = real_pages();
+    if lang(feed) == "en" && !real.is_empty() {
+        let mut html = real[(feed * 131 + art) % real.len()].clone();
+        if generation > 0 {
+            // A new paragraph after the first one of the page.
+            if let Some(i) = html.find("</p>") {
+                html.insert_str(
+                    i + 4,
+                    &format!(
+                        "<p>{} [update {generation}]</p>",
+                        EN[(art + generation as usize) % EN.len()]
+                    ),
+                );
+            }
+        }
+        return html;
+    }
     let src = if lang(feed) == "ar" { &AR } else { &EN };
     let mut paras: Vec<String> = (0..12)
         .map(|k| format!("{} ({feed}-{art}-{k})", src[(art + k) % src.len()]))
@@ -274,9 +320,23 @@ fn main() {
         .filter_map(|s| std::fs::metadata(format!("{}{s}", db.display())).ok())
         .map(|m| m.len())
         .sum();
-    let raw = page(0, 0, 0).len();
-    let compressed = zstd::encode_all(page(0, 0, 0).as_bytes(), 9)
-        .map(|v| v.len())
-        .unwrap_or(0);
-    println!("database: {} bytes for {} versions = {:.0} bytes/version (a page: {raw} bytes raw, {compressed} zstd)", db_bytes, stats.versions, db_bytes as f64 / stats.versions.max(1) as f64);
+    let pages: Vec<String> = (0..n_feeds)
+        .flat_map(|f| (0..per_feed).map(move |a| page(f, a, 0)))
+        .collect();
+    let raw: usize = pages.iter().map(String::len).sum();
+    let compressed: usize = pages
+        .iter()
+        .map(|p| {
+            zstd::encode_all(p.as_bytes(), 3)
+                .map(|v| v.len())
+                .unwrap_or(0)
+        })
+        .sum();
+    println!(
+        "database: {db_bytes} bytes for {} versions = {:.0} bytes/version; a page averages {:.0} bytes raw, {:.0} bytes zstd-compressed alone",
+        stats.versions,
+        db_bytes as f64 / stats.versions.max(1) as f64,
+        raw as f64 / pages.len() as f64,
+        compressed as f64 / pages.len() as f64
+    );
 }

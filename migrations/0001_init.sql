@@ -68,6 +68,7 @@ CREATE TABLE versions (
     body        TEXT NOT NULL,        -- normalised body, paragraphs separated by blank lines
     body_hash   TEXT NOT NULL,        -- sha256 of the comparison key of title and body
     raw_html    BLOB,                 -- zstd-compressed page as fetched
+    raw_base    INTEGER,              -- version whose page is raw_html's zstd dictionary (NULL: self-contained)
     UNIQUE (article_id, number)
 );
 

@@ -20,7 +20,6 @@ use crate::store::{
 use crate::text::{compare_key, normalize_body};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::task::JoinSet;
@@ -597,6 +596,17 @@ pub async fn visit_article(ctx: &Context, a: &ArticleRow) -> Result<VisitOutcome
     )?;
     evs.extend(control_events);
 
+    // Later pages are stored as deltas against the first one: most of a
+    // page (scripts, navigation, styles) never changes between versions.
+    let base_page = if number > 1 {
+        ctx.store.version_page(a.id, 1)?
+    } else {
+        None
+    };
+    let (raw_html_zstd, raw_base) = match &base_page {
+        Some(base) => (crate::store::raw::compress(&page.raw, base).ok(), Some(1)),
+        None => (crate::store::raw::compress(&page.raw, &[]).ok(), None),
+    };
     let v = NewVersion {
         article_id: a.id,
         number,
@@ -605,7 +615,8 @@ pub async fn visit_article(ctx: &Context, a: &ArticleRow) -> Result<VisitOutcome
         published: page.article.published.clone(),
         body: page.body.clone(),
         body_hash: page.hash.clone(),
-        raw_html_zstd: compress(&page.raw),
+        raw_html_zstd,
+        raw_base,
         next_visit_at: next_due,
         visits,
     };
@@ -634,12 +645,6 @@ fn article_ref(a: &ArticleRow, title: Option<String>) -> ArticleRef {
         title: title.or_else(|| a.title.clone()),
         feed: a.feed_name.clone().or_else(|| a.feed_url.clone()),
     }
-}
-
-fn compress(raw: &[u8]) -> Option<Vec<u8>> {
-    let mut enc = zstd::stream::Encoder::new(Vec::new(), 9).ok()?;
-    enc.write_all(raw).ok()?;
-    enc.finish().ok()
 }
 
 /// What the claims of one version do: rows to store and events to raise.

@@ -121,6 +121,23 @@ fn first_sight_is_silent_a_rewrite_alerts_once_and_boilerplate_never() {
         "every POST is signed"
     );
 
+    // Every version keeps the page as fetched (later ones as zstd deltas).
+    let store = env.store();
+    let a = store
+        .article_by_url(&site.url("/news/a1"))
+        .unwrap()
+        .unwrap();
+    let served = article_page("Town entered", &[P1, P2, NEW, P3], "Most read: elections");
+    assert_eq!(
+        store.version_page(a.id, 2).unwrap().unwrap(),
+        served.as_bytes()
+    );
+    assert!(store
+        .version_page(a.id, 1)
+        .unwrap()
+        .unwrap()
+        .starts_with(b"<!doctype html>"));
+
     // Nothing new: nothing sent again.
     pass(&env, 3);
     assert_eq!(rx.all().len(), 1);

@@ -97,6 +97,8 @@ pub struct NewVersion {
     pub body: String,
     pub body_hash: String,
     pub raw_html_zstd: Option<Vec<u8>>,
+    /// The version whose page `raw_html_zstd` was compressed against.
+    pub raw_base: Option<i64>,
     pub next_visit_at: Option<i64>,
     pub visits: i64,
 }
@@ -333,17 +335,34 @@ impl Store {
         Ok(rows)
     }
 
-    /// The compressed page of a version.
-    pub fn version_raw(&self, version_id: i64) -> Result<Option<Vec<u8>>> {
-        Ok(self
+    /// The page of a version as fetched (decompressed). Pages after the
+    /// first are stored as zstd deltas against the article's first page.
+    pub fn version_page(&self, article_id: i64, number: i64) -> Result<Option<Vec<u8>>> {
+        let row: Option<(Option<Vec<u8>>, Option<i64>)> = self
             .conn()
             .query_row(
-                "SELECT raw_html FROM versions WHERE id = ?1",
-                [version_id],
-                |r| r.get(0),
+                "SELECT raw_html, raw_base FROM versions WHERE article_id = ?1 AND number = ?2",
+                params![article_id, number],
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
-            .optional()?
-            .flatten())
+            .optional()?;
+        let Some((Some(blob), base)) = row else {
+            return Ok(None);
+        };
+        let dict = match base {
+            Some(b) if b != number => match self.version_page(article_id, b)? {
+                Some(d) => d,
+                None => {
+                    return Err(super::StoreError::Other(format!(
+                        "version {number}: base page {b} is missing"
+                    )))
+                }
+            },
+            _ => Vec::new(),
+        };
+        super::raw::decompress(&blob, &dict).map(Some).map_err(|e| {
+            super::StoreError::Other(format!("version {number}: page does not decompress: {e}"))
+        })
     }
 
     /// A visit that found the same content (or no article): reschedule only.
@@ -422,8 +441,8 @@ impl Store {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         tx.execute(
-            "INSERT INTO versions (article_id, number, fetched_at, title, published, body, body_hash, raw_html) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![v.article_id, v.number, v.fetched_at, v.title, v.published, v.body, v.body_hash, v.raw_html_zstd],
+            "INSERT INTO versions (article_id, number, fetched_at, title, published, body, body_hash, raw_html, raw_base) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![v.article_id, v.number, v.fetched_at, v.title, v.published, v.body, v.body_hash, v.raw_html_zstd, v.raw_base],
         )?;
         let vid = tx.last_insert_rowid();
         tx.execute(

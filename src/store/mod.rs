@@ -9,6 +9,7 @@
 mod articles;
 mod feeds;
 mod outbox;
+pub mod raw;
 
 pub use articles::{ArticleRow, ClaimRow, EntryOutcome, NewVersion, StateUpdate, VersionRow};
 pub use feeds::{FeedErrorOutcome, FeedRow};
