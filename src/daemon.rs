@@ -120,7 +120,7 @@ pub async fn run(ctx: Context, shutdown: Shutdown, opts: Options) -> Result<(), 
                 drop(permit);
                 // Visit this feed's new and changed articles right away.
                 if !shutdown.is_triggered() {
-                    visit_pending(&ctx, feed.id, &sem, &aflight).await;
+                    visit_pending(&ctx, feed.id, &sem, &aflight, &wake).await;
                 }
                 wake.notify_one();
                 lock(&flight).remove(&feed.id);
@@ -182,7 +182,13 @@ pub async fn run(ctx: Context, shutdown: Shutdown, opts: Options) -> Result<(), 
     Ok(())
 }
 
-async fn visit_pending(ctx: &Context, feed_id: i64, sem: &Arc<Semaphore>, aflight: &InFlight) {
+async fn visit_pending(
+    ctx: &Context,
+    feed_id: i64,
+    sem: &Arc<Semaphore>,
+    aflight: &InFlight,
+    wake: &Arc<Notify>,
+) {
     let Ok(list) = ctx
         .store
         .articles_to_visit(crate::clock::now_ms(), Some(feed_id), 1000)
@@ -194,11 +200,20 @@ async fn visit_pending(ctx: &Context, feed_id: i64, sem: &Arc<Semaphore>, afligh
         if !lock(aflight).insert(a.id) {
             continue;
         }
-        let (ctx, sem, aflight) = (ctx.clone(), sem.clone(), aflight.clone());
+        let (ctx, sem, aflight, wake) = (ctx.clone(), sem.clone(), aflight.clone(), wake.clone());
         tasks.spawn(async move {
             let _p = sem.acquire_owned().await;
             let r = pipeline::visit_article(&ctx, &a).await;
             lock(&aflight).remove(&a.id);
+            // Alerts go out as soon as their version is stored, not when
+            // the whole feed is done.
+            if matches!(
+                r,
+                Ok(pipeline::VisitOutcome::NewVersion { events: 1.., .. })
+                    | Ok(pipeline::VisitOutcome::Reverted { .. })
+            ) {
+                wake.notify_one();
+            }
             r
         });
     }
