@@ -466,3 +466,40 @@ fn a_feed_down_for_hours_raises_one_failing_and_one_recovered() {
         "only the good feed's silence otherwise"
     );
 }
+
+#[test]
+fn absurd_retry_after_values_neither_crash_the_pass_nor_park_the_feed() {
+    let site = Site::start();
+    serve_good(&site);
+    // u64::MAX seconds, and a date in the year 9999.
+    site.set(
+        "/huge.xml",
+        Page::status(429).with_header("retry-after", &u64::MAX.to_string()),
+    );
+    site.set(
+        "/far.xml",
+        Page::status(503).with_header("retry-after", "Fri, 31 Dec 9999 23:59:59 GMT"),
+    );
+    let env = Env::new();
+    let (huge, far) = (site.url("/huge.xml"), site.url("/far.xml"));
+    config(
+        &env,
+        &[site.url("/good.xml"), huge.clone(), far.clone()],
+        "",
+        None,
+    );
+
+    timed_once(&env, "0s");
+    assert_good_stored(&env, &site);
+    for (url, status) in [(&huge, "HTTP 429"), (&far, "HTTP 503")] {
+        let e = feed_error(&env, url);
+        assert!(e.contains(status), "{e}");
+        let f = env.feed_json(url);
+        let wait = f["next_poll_at"].as_i64().unwrap() - f["last_poll_at"].as_i64().unwrap();
+        // Honoured up to a day (+10 % jitter), never beyond, never in the past.
+        assert!(
+            (1_000..=24 * 3_600_000 * 11 / 10).contains(&wait),
+            "{url}: next poll {wait} ms after the error"
+        );
+    }
+}
