@@ -373,7 +373,55 @@ fn ssrf_setup(allow: bool) -> (Site, Site, Env) {
 #[test]
 fn ssrf_links_and_redirects_to_other_private_origins_are_refused() {
     let (a, b, env) = ssrf_setup(false);
+    // Other spellings of loopback: a name, a decimal IPv4, IPv6; and a
+    // same-origin page redirecting to a *name* that resolves to loopback.
+    let port = b.addr.port();
+    let sneaky = [
+        format!("http://localhost:{port}/news/b3"),
+        format!("http://2130706433:{port}/news/b4"),
+        format!("http://[::1]:{port}/news/b5"),
+        a.url("/go2"),
+    ];
+    a.set(
+        "/go2",
+        Page::redirect(&format!("http://localhost:{port}/news/b6")),
+    );
+    let mut items = vec![
+        ("x1".to_string(), b.url("/news/b1")),
+        ("x2".to_string(), a.url("/go")),
+        ("x3".to_string(), a.url("/news/a1")),
+    ];
+    for (i, u) in sneaky.iter().enumerate() {
+        items.push((format!("s{i}"), u.clone()));
+    }
+    let refs: Vec<(&str, &str, &str)> = items
+        .iter()
+        .map(|(g, u)| (g.as_str(), "Title", u.as_str()))
+        .collect();
+    a.set("/feed.xml", Page::rss(&rss("A", &refs)));
     timed_once(&env, "0s");
+    for p in ["/news/b3", "/news/b4", "/news/b5", "/news/b6"] {
+        assert_eq!(b.hits(p), 0, "{p} must not be requested");
+    }
+    let db = env.db_readonly();
+    let mut st = db
+        .prepare("SELECT url, last_error FROM articles WHERE url NOT LIKE ?1")
+        .unwrap();
+    let errors: Vec<(String, Option<String>)> = st
+        .query_map([format!("{}%", a.url("/news/a1"))], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(errors.len(), 6, "{errors:?}");
+    for (url, e) in &errors {
+        let e = e.as_deref().unwrap_or("");
+        assert!(
+            e.contains("refused") && e.contains("non-public address"),
+            "{url}: {e}"
+        );
+    }
     assert_eq!(
         b.hits("/news/b1"),
         0,
