@@ -25,7 +25,12 @@ fn hours_ms(offset_h: u32, offset_m: u32) -> i64 {
 }
 
 fn set_articles(site: &Site, generation: u32) {
-    for a in ["a1", "a2"] {
+    set_n_articles(site, generation, 2)
+}
+
+fn set_n_articles(site: &Site, generation: u32, n: usize) {
+    for i in 1..=n {
+        let a = format!("a{i}");
         let update = format!(
             "Update {generation} for {a}: officials confirmed further details about the situation."
         );
@@ -42,26 +47,34 @@ fn set_articles(site: &Site, generation: u32) {
 }
 
 fn setup(site: &Site, hooks: &[&Receiver]) -> Env {
-    site.set(
-        "/feed.xml",
-        Page::rss(&rss(
-            "Loopback",
-            &[
-                ("a1", "Story a1", &site.url("/news/a1")),
-                ("a2", "Story a2", &site.url("/news/a2")),
-            ],
-        )),
-    );
-    set_articles(site, 0);
+    let urls: Vec<String> = hooks.iter().map(|r| r.url()).collect();
+    setup_n(site, &urls, 2)
+}
+
+fn setup_n(site: &Site, hooks: &[String], n: usize) -> Env {
+    let items: Vec<(String, String, String)> = (1..=n)
+        .map(|i| {
+            (
+                format!("a{i}"),
+                format!("Story a{i}"),
+                site.url(&format!("/news/a{i}")),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str, &str)> = items
+        .iter()
+        .map(|(g, t, u)| (g.as_str(), t.as_str(), u.as_str()))
+        .collect();
+    site.set("/feed.xml", Page::rss(&rss("Loopback", &refs)));
+    set_n_articles(site, 0, n);
     let env = Env::new();
     let mut text = format!(
         "[poll]\n{REVISIT}\n\n[delivery]\ninitial_backoff = \"5s\"\nmax_backoff = \"10m\"\nmax_age = \"72h\"\ntimeout = \"2s\"\n\n[[feed]]\nurl = \"{}\"\nname = \"Loopback\"\n\n",
         site.url("/feed.xml")
     );
-    for rx in hooks {
+    for url in hooks {
         text.push_str(&format!(
-            "[[webhook]]\nurl = \"{}\"\nsecret = \"{}\"\n\n",
-            rx.url(),
+            "[[webhook]]\nurl = \"{url}\"\nsecret = \"{}\"\n\n",
             Receiver::SECRET
         ));
     }
@@ -297,4 +310,43 @@ fn permanent_failures_are_dead_lettered_and_retried_by_hand() {
     }
     assert!(env.outbox_json(false, "1h6m").is_empty());
     assert!(env.outbox_json(true, "1h6m").is_empty());
+}
+
+#[test]
+fn a_hanging_receiver_costs_one_timeout_per_round_not_one_per_article() {
+    // Accepts the connection, reads the request head, never answers.
+    let hang = RawServer::start(|mut s| {
+        read_request_head(&mut s);
+        std::thread::sleep(std::time::Duration::from_secs(20));
+    });
+    let site = Site::start();
+    let rx = Receiver::start();
+    const N: usize = 6;
+    let env = setup_n(&site, &[hang.url("/hook"), rx.url()], N);
+    pass(&env, 0, 1);
+    set_n_articles(&site, 1, N);
+    // [delivery] timeout is 2 s: six articles, six ordering keys.
+    let (before, after) = pass(&env, 1, 1);
+    let took = after - before;
+    assert!(
+        took < 3 * 2_000,
+        "a pass against a hanging receiver took {took} ms: one 2 s timeout per article?"
+    );
+    let rows = env.outbox_json(false, "1h1m");
+    assert_eq!(rows.len(), N, "nothing lost");
+    assert!(rows.iter().all(|r| r["webhook"] == hang.url("/hook")));
+    // The other webhook is not held up.
+    assert_eq!(rx.accepted("article.updated").len(), N);
+    let tried: Vec<&serde_json::Value> = rows
+        .iter()
+        .filter(|r| r["attempts"].as_i64() > Some(0))
+        .collect();
+    assert_eq!(
+        tried.len(),
+        1,
+        "one try per round for a receiver that is down: {rows:?}"
+    );
+    let e = tried[0]["last_error"].as_str().unwrap_or("");
+    assert!(!e.is_empty());
+    assert_eq!(hang.connections(), 1);
 }
