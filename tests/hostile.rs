@@ -551,3 +551,46 @@ fn absurd_retry_after_values_neither_crash_the_pass_nor_park_the_feed() {
         );
     }
 }
+
+#[test]
+fn garbage_truncated_and_silent_servers_are_errors_not_stalls() {
+    let site = Site::start();
+    serve_good(&site);
+    // Not HTTP at all.
+    let garbage = RawServer::start(|mut s| {
+        read_request_head(&mut s);
+        let _ = s.write_all(b"\x00\x01SSH-2.0-nonsense\r\n\r\n\xff\xfe");
+    });
+    // Promises 100 000 bytes, sends 10, hangs up.
+    let truncated = RawServer::start(|mut s| {
+        read_request_head(&mut s);
+        let _ = s.write_all(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: 100000\r\n\r\n<rss vers",
+        );
+    });
+    // Accepts, reads, never answers.
+    let silent = RawServer::start(|mut s| {
+        read_request_head(&mut s);
+        std::thread::sleep(Duration::from_secs(20));
+    });
+    let env = Env::new();
+    let urls = [
+        garbage.url("/feed.xml"),
+        truncated.url("/feed.xml"),
+        silent.url("/feed.xml"),
+    ];
+    let mut feeds = vec![site.url("/good.xml")];
+    feeds.extend(urls.iter().cloned());
+    config(&env, &feeds, "", None);
+
+    let took = timed_once(&env, "0s");
+    assert!(
+        took < Duration::from_secs(3 * TIMEOUT_SECS),
+        "took {took:?}"
+    );
+    for u in &urls {
+        feed_error(&env, u);
+    }
+    assert!(feed_error(&env, &urls[2]).contains("timed out after 2s"));
+    assert_good_stored(&env, &site);
+}
