@@ -9,7 +9,9 @@
 //!
 //! Two clients: feeds (configured by the operator, trusted) and links from
 //! feed content on the feed's own origin use the *trusted* client; other links
-//! use the *guarded* one, whose resolver drops every non-public address, so
+//! use the *guarded* one (and so does every redirect hop that leaves the
+//! request's trusted origin: redirects are followed hop by hop in
+//! `get_inner`), whose resolver drops every non-public address, so
 //! the check is made on the address actually connected to (DNS rebinding and
 //! redirects cannot get round it). `allow_private_networks = true` turns the
 //! guard off.
