@@ -9,7 +9,9 @@
 //!
 //! Two clients: feeds (configured by the operator, trusted) and links from
 //! feed content on the feed's own origin use the *trusted* client; other links
-//! use the *guarded* one, whose resolver drops every non-public address, so
+//! use the *guarded* one (and so does every redirect hop that leaves the
+//! request's trusted origin: redirects are followed hop by hop in
+//! `get_inner`), whose resolver drops every non-public address, so
 //! the check is made on the address actually connected to (DNS rebinding and
 //! redirects cannot get round it). `allow_private_networks = true` turns the
 //! guard off.
@@ -126,30 +128,16 @@ impl Fetcher {
         // faster than aws-lc); installing twice is harmless.
         #[allow(deprecated)] // ring lacks post-quantum key exchange; fine for fetching news
         let _ = rustls::crypto::ring::default_provider().install_default();
+        // Redirects are followed by hand in `get_inner`, so that every hop
+        // is checked: a hop that leaves the trusted origin goes through the
+        // guarded client like any untrusted link.
         let build = |guard: bool| {
-            let max = cfg.max_redirects;
-            let policy = reqwest::redirect::Policy::custom(move |attempt| {
-                if attempt.previous().len() > max {
-                    let n = attempt.previous().len();
-                    return attempt.error(format!("more than {max} redirects ({n})"));
-                }
-                if attempt.previous().iter().any(|u| u == attempt.url()) {
-                    let u = attempt.url().to_string();
-                    return attempt.error(format!("redirect loop back to {u}"));
-                }
-                if guard {
-                    if let Some(msg) = literal_host_refusal(attempt.url()) {
-                        return attempt.error(msg);
-                    }
-                }
-                attempt.follow()
-            });
             let mut b = reqwest::Client::builder()
                 .user_agent(poll.user_agent.clone())
                 .connect_timeout(cfg.connect_timeout)
                 .read_timeout(cfg.timeout)
                 .timeout(cfg.timeout)
-                .redirect(policy)
+                .redirect(reqwest::redirect::Policy::none())
                 .no_proxy()
                 .pool_idle_timeout(Duration::from_secs(60))
                 .pool_max_idle_per_host(poll.per_host);
@@ -214,22 +202,79 @@ impl Fetcher {
 
     async fn get_inner(&self, req: &Request, guarded: bool) -> Result<Response, FetchError> {
         let url_s = req.url.to_string();
-        let client = if guarded {
-            &self.guarded
-        } else {
-            &self.trusted
+        let max = self.cfg.max_redirects;
+        let mut url = req.url.clone();
+        let mut visited: Vec<Url> = Vec::new();
+        let mut resp = loop {
+            // A hop off the trusted origin carries no trust: it is checked
+            // like any link from feed content (IP literal here, resolved
+            // addresses in the guarded client's resolver).
+            let hop_guarded =
+                guarded || (!self.cfg.allow_private_networks && !same_origin(&req.url, &url));
+            if hop_guarded && !visited.is_empty() {
+                if let Some(message) = literal_host_refusal(&url) {
+                    return Err(FetchError::Refused {
+                        url: url_s,
+                        message: format!("redirect to {url}: {message}"),
+                    });
+                }
+            }
+            let client = if hop_guarded {
+                &self.guarded
+            } else {
+                &self.trusted
+            };
+            let mut rb = client.get(url.clone());
+            if let Some(e) = &req.etag {
+                rb = rb.header(reqwest::header::IF_NONE_MATCH, e);
+            }
+            if let Some(lm) = &req.last_modified {
+                rb = rb.header(reqwest::header::IF_MODIFIED_SINCE, lm);
+            }
+            let resp = rb.send().await.map_err(|e| {
+                let mut err = classify(&url_s, e, self.cfg.timeout);
+                if let FetchError::Refused { message, .. } = &mut err {
+                    if !visited.is_empty() {
+                        *message = format!("redirect to {url}: {message}");
+                    }
+                }
+                err
+            })?;
+            if !resp.status().is_redirection() || resp.status().as_u16() == 304 {
+                break resp;
+            }
+            let Some(location) = resp
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+            else {
+                break resp;
+            };
+            let next = url.join(location).map_err(|e| FetchError::Redirect {
+                url: url_s.clone(),
+                message: format!("bad redirect target {location:?}: {e}"),
+            })?;
+            if !matches!(next.scheme(), "http" | "https") {
+                return Err(FetchError::Redirect {
+                    url: url_s,
+                    message: format!("redirect to unsupported URL {next}"),
+                });
+            }
+            visited.push(url);
+            if visited.contains(&next) {
+                return Err(FetchError::Redirect {
+                    url: url_s,
+                    message: format!("redirect loop back to {next}"),
+                });
+            }
+            if visited.len() > max {
+                return Err(FetchError::Redirect {
+                    url: url_s,
+                    message: format!("more than {max} redirects"),
+                });
+            }
+            url = next;
         };
-        let mut rb = client.get(req.url.clone());
-        if let Some(e) = &req.etag {
-            rb = rb.header(reqwest::header::IF_NONE_MATCH, e);
-        }
-        if let Some(lm) = &req.last_modified {
-            rb = rb.header(reqwest::header::IF_MODIFIED_SINCE, lm);
-        }
-        let mut resp = rb
-            .send()
-            .await
-            .map_err(|e| classify(&url_s, e, self.cfg.timeout))?;
         let status = resp.status().as_u16();
         let header = |name: reqwest::header::HeaderName| {
             resp.headers()

@@ -127,7 +127,8 @@ fn sha256_hex(parts: &[&str]) -> String {
 
 /// ±10 % jitter, so feeds configured together drift apart.
 fn jitter(d: Duration) -> i64 {
-    let ms = d.as_millis() as i64;
+    // Saturate: a duration beyond i64 milliseconds must not wrap negative.
+    let ms = i64::try_from(d.as_millis()).unwrap_or(i64::MAX / 2);
     let spread = ms / 10;
     if spread == 0 {
         return ms;
@@ -135,11 +136,16 @@ fn jitter(d: Duration) -> i64 {
     ms - spread + fastrand::i64(0..=2 * spread)
 }
 
-/// Next poll after a failure: `Retry-After` when given, else exponential
-/// from the interval (at least a minute), capped at 6 hours, with jitter.
+/// The longest `Retry-After` honoured: a server cannot park a feed for good
+/// (or overflow the schedule) with an absurd value.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 3600);
+
+/// Next poll after a failure: `Retry-After` when given (1 s to
+/// [`MAX_RETRY_AFTER`]), else exponential from the interval (at least a
+/// minute), capped at 6 hours, with jitter.
 pub fn error_backoff(interval: Duration, errors: i64, retry_after: Option<Duration>) -> Duration {
     if let Some(r) = retry_after {
-        return r.max(Duration::from_secs(1));
+        return r.clamp(Duration::from_secs(1), MAX_RETRY_AFTER);
     }
     let base = interval
         .min(Duration::from_secs(300))
@@ -147,6 +153,21 @@ pub fn error_backoff(interval: Duration, errors: i64, retry_after: Option<Durati
     let exp = (errors.max(1) - 1).min(16) as u32;
     base.saturating_mul(2u32.pow(exp))
         .min(Duration::from_secs(6 * 3600))
+}
+
+/// Runs a pure stage on untrusted bytes: a panic (a bug in the stage, hit by
+/// some hostile input) becomes an error recorded for this feed or page,
+/// instead of ending the pass or leaving a daemon task stuck.
+fn contain<T>(what: &str, url: &str, f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|p| {
+        let msg = p
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".into());
+        tracing::error!(url = %url, stage = what, panic = %msg, "stage panicked on this input");
+        format!("{url}: {what} failed (internal error: {msg})")
+    })
 }
 
 /// Polls one feed and records its entries. Errors are recorded on the feed,
@@ -202,12 +223,15 @@ pub async fn refresh_feed(ctx: &Context, feed: &FeedRow) -> Result<FeedOutcome, 
         out.not_modified = true;
         return Ok(out);
     }
-    let parsed = match crate::feed::parse(&resp.body, resp.content_type.as_deref(), Some(&resp.url))
-    {
+    let parsed = contain("feed parsing", &feed.url, || {
+        crate::feed::parse(&resp.body, resp.content_type.as_deref(), Some(&resp.url))
+    })
+    .and_then(|r| r.map_err(|e| format!("{}: {e}", feed.url)));
+    let parsed = match parsed {
         Ok(p) => p,
         Err(e) => {
             metrics::inc(&METRICS.polls_error);
-            record_feed_error(ctx, feed, &format!("{}: {e}", feed.url), interval, None)?;
+            record_feed_error(ctx, feed, &e, interval, None)?;
             out.failed = true;
             return Ok(out);
         }
@@ -382,10 +406,12 @@ async fn fetch_page(ctx: &Context, a: &ArticleRow) -> Result<Page, String> {
         })?;
     metrics::inc(&METRICS.pages_fetched);
     let started = std::time::Instant::now();
-    let article =
-        crate::extract::extract_bytes(&resp.body, resp.content_type.as_deref(), Some(&resp.url));
+    let (article, body) = contain("extraction", &a.url, || {
+        let article = crate::extract::extract_bytes(&resp.body, resp.content_type.as_deref(), Some(&resp.url));
+        let body = normalize_body(&article.paragraphs);
+        (article, body)
+    })?;
     METRICS.extract_latency.observe(started.elapsed());
-    let body = normalize_body(&article.paragraphs);
     let title = article
         .title
         .clone()
@@ -707,7 +733,11 @@ fn control(
         })
     };
     for sentence in sentences {
-        let mut claims = ctx.detector.detect(sentence, lang.as_deref());
+        let Ok(mut claims) = contain("detection", &aref.url, || {
+            ctx.detector.detect(sentence, lang.as_deref())
+        }) else {
+            continue;
+        };
         // "X lost F" again, while F is unknown since X lost it: a repeat, not a new change.
         let repeats = |c: &crate::model::Claim, all: &[crate::model::Claim]| {
             let k = known.get(&c.facility).cloned().unwrap_or_default();
@@ -852,7 +882,16 @@ pub async fn run_pass(ctx: &Context, dispatcher: &Dispatcher) -> Result<PassRepo
         });
     }
     while let Some(r) = set.join_next().await {
-        let o = r.map_err(|e| StoreError::Other(format!("feed task failed: {e}")))??;
+        // A panicking task is a bug, but must not cost the other feeds their pass.
+        let o = match r {
+            Ok(o) => o?,
+            Err(e) if e.is_panic() => {
+                tracing::error!(error = %e, "feed task panicked");
+                report.feed_errors += 1;
+                continue;
+            }
+            Err(e) => return Err(StoreError::Other(format!("feed task failed: {e}"))),
+        };
         report.not_modified += o.not_modified as usize;
         report.feed_errors += o.failed as usize;
     }
@@ -869,7 +908,14 @@ pub async fn run_pass(ctx: &Context, dispatcher: &Dispatcher) -> Result<PassRepo
     }
     let mut visits = Vec::new();
     while let Some(r) = set.join_next().await {
-        visits.push(r.map_err(|e| StoreError::Other(format!("article task failed: {e}")))??);
+        match r {
+            Ok(v) => visits.push(v?),
+            Err(e) if e.is_panic() => {
+                tracing::error!(error = %e, "article task panicked");
+                visits.push(VisitOutcome::Failed);
+            }
+            Err(e) => return Err(StoreError::Other(format!("article task failed: {e}"))),
+        }
     }
     report.articles_visited = visits.len();
     for v in visits {
@@ -909,5 +955,20 @@ mod tests {
             error_backoff(i, 1, Some(Duration::from_secs(42))),
             Duration::from_secs(42)
         );
+        assert_eq!(
+            error_backoff(i, 1, Some(Duration::from_secs(u64::MAX))),
+            MAX_RETRY_AFTER
+        );
+    }
+
+    #[test]
+    fn jitter_never_panics_or_wraps() {
+        for d in [
+            Duration::ZERO,
+            Duration::from_millis(5),
+            Duration::from_secs(u64::MAX),
+        ] {
+            assert!(jitter(d) >= 0, "{d:?}");
+        }
     }
 }

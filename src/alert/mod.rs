@@ -9,7 +9,8 @@
 //! `marsad outbox --dead`, retryable by hand). 404 and 410 are permanent:
 //! dead after [`PERMANENT_TRIES`] tries. Rows with the same ordering key
 //! (facility or article) and webhook go out in order: a failed row holds back
-//! the later ones.
+//! the later ones. A webhook that does not answer at all (connect error or
+//! timeout) is not tried again in the same round.
 
 pub mod webhook;
 
@@ -77,10 +78,14 @@ impl Dispatcher {
     pub async fn deliver_due(&self, now: i64) -> Result<Round, crate::store::StoreError> {
         let mut round = Round::default();
         let mut held: HashSet<(String, String)> = HashSet::new();
+        // Webhooks that did not answer at all (connect error, timeout) in this
+        // round: their other rows wait for the next round, so a receiver
+        // that hangs costs one timeout per round, not one per ordering key.
+        let mut unreachable: HashSet<String> = HashSet::new();
         let rows = self.store.pending_deliveries(10_000)?;
         for (d, next_attempt_at) in rows {
             let key = (d.webhook.clone(), d.ordering_key.clone());
-            if held.contains(&key) {
+            if held.contains(&key) || unreachable.contains(&d.webhook) {
                 continue;
             }
             if next_attempt_at > now {
@@ -101,6 +106,9 @@ impl Dispatcher {
                     crate::metrics::inc(&crate::metrics::METRICS.deliveries_ok);
                 }
                 Err(err) => {
+                    if matches!(err, webhook::PostError::Transport(_)) {
+                        unreachable.insert(d.webhook.clone());
+                    }
                     let attempts = d.attempts + 1;
                     let too_old = now - d.created_at >= self.cfg.max_age.as_millis() as i64;
                     let permanent = err.permanent() && attempts >= PERMANENT_TRIES;

@@ -407,3 +407,185 @@ pub fn article_page(title: &str, paragraphs: &[&str], boilerplate: &str) -> Stri
 </body></html>"
     )
 }
+
+// ---------------------------------------------------------------------------
+// Robustness helpers: redirects, raw TCP servers, daemons, the database.
+
+impl Page {
+    /// A redirect (`302 Found`) to `location`.
+    pub fn redirect(location: &str) -> Self {
+        let mut p = Self::status(302);
+        p.headers.push(("location".into(), location.into()));
+        p
+    }
+
+    /// Adds a response header.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+}
+
+/// A raw TCP server on loopback: every connection is handed to `handler` on
+/// its own thread, so a test can misbehave below HTTP (trickle bytes, never
+/// end a body). Counts connections.
+#[derive(Clone)]
+pub struct RawServer {
+    pub addr: SocketAddr,
+    connections: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl RawServer {
+    pub fn start<F>(handler: F) -> RawServer
+    where
+        F: Fn(std::net::TcpStream) + Send + Sync + 'static,
+    {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let connections = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let handler = Arc::new(handler);
+        let count = connections.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let h = handler.clone();
+                std::thread::spawn(move || h(stream));
+            }
+        });
+        RawServer { addr, connections }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub fn connections(&self) -> usize {
+        self.connections.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// Reads a request head (up to the blank line) from a raw connection.
+pub fn read_request_head(stream: &mut std::net::TcpStream) -> String {
+    use std::io::Read;
+    let mut head = Vec::new();
+    let mut buf = [0u8; 1024];
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+        }
+    }
+    String::from_utf8_lossy(&head).to_string()
+}
+
+/// A `marsad run` child process, killed (SIGKILL) when dropped.
+pub struct Daemon {
+    pub child: std::process::Child,
+}
+
+impl Env {
+    /// Starts `marsad run` with this config; output goes to `log` (appended).
+    pub fn spawn_daemon(&self, env: &[(&str, &str)]) -> Daemon {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.dir.path().join("daemon.log"))
+            .unwrap();
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_marsad"));
+        cmd.arg("run")
+            .arg("--config")
+            .arg(self.config_path())
+            .env("RUST_LOG", "marsad=info")
+            .stdout(std::process::Stdio::null())
+            .stderr(log);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        Daemon {
+            child: cmd.spawn().unwrap(),
+        }
+    }
+
+    /// The daemon log written by [`Env::spawn_daemon`].
+    pub fn daemon_log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("daemon.log")).unwrap_or_default()
+    }
+
+    /// The database opened read-only (no migrations, no writes).
+    pub fn db_readonly(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open_with_flags(
+            self.db_path(),
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .unwrap()
+    }
+
+    /// `marsad feeds --json`.
+    pub fn feeds_json(&self) -> Vec<serde_json::Value> {
+        let out = self.marsad(&["feeds", "--json"]);
+        assert!(out.status.success(), "feeds failed: {}", stderr(&out));
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    /// `marsad feeds --json`, the row of `url`.
+    pub fn feed_json(&self, url: &str) -> serde_json::Value {
+        self.feeds_json()
+            .into_iter()
+            .find(|f| f["url"] == url)
+            .unwrap_or_else(|| panic!("no feed {url}"))
+    }
+
+    /// `marsad outbox [--dead] --json`, with the clock moved by `offset`.
+    pub fn outbox_json(&self, dead: bool, offset: &str) -> Vec<serde_json::Value> {
+        let mut args = vec!["outbox", "--json"];
+        if dead {
+            args.push("--dead");
+        }
+        let out = self.marsad_env(&args, &[("MARSAD_CLOCK_OFFSET", offset)]);
+        assert!(out.status.success(), "outbox failed: {}", stderr(&out));
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+}
+
+impl Daemon {
+    /// SIGKILL: no shutdown code runs.
+    pub fn kill9(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// SIGTERM, then wait (up to `timeout`) for a clean exit.
+    pub fn terminate(&mut self, timeout: Duration) -> Option<std::process::ExitStatus> {
+        let _ = std::process::Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        let end = std::time::Instant::now() + timeout;
+        while std::time::Instant::now() < end {
+            if let Ok(Some(s)) = self.child.try_wait() {
+                return Some(s);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        None
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            self.kill9();
+        }
+    }
+}
+
+impl Receiver {
+    /// Number of POSTs received (accepted or not).
+    pub fn count(&self) -> usize {
+        self.state.lock().unwrap().got.len()
+    }
+}
