@@ -25,6 +25,7 @@ struct Site {
     feed_gen: Arc<AtomicUsize>,
     base: Arc<Mutex<String>>,
     per_feed: usize,
+    page_hits: Arc<AtomicUsize>,
 }
 
 const AR: [&str; 6] = [
@@ -132,6 +133,7 @@ async fn feed(State(s): State<Site>, Path(name): Path<String>) -> impl IntoRespo
 }
 
 async fn article(State(s): State<Site>, Path((f, a)): Path<(usize, usize)>) -> impl IntoResponse {
+    s.page_hits.fetch_add(1, Ordering::SeqCst);
     let g = s
         .generation
         .lock()
@@ -188,6 +190,7 @@ fn main() {
         feed_gen: Arc::default(),
         base: Arc::default(),
         per_feed,
+        page_hits: Arc::default(),
     };
     let inbox = Inbox::default();
     let (site_addr, hook_addr) = rt.block_on(async {
@@ -264,21 +267,33 @@ fn main() {
             g[idx / per_feed][idx % per_feed] += 1;
         }
     }
-    let before_pages = marsad::metrics::METRICS
-        .pages_fetched
-        .load(Ordering::Relaxed);
-    let _ = before_pages;
+    let hits0 = site.page_hits.load(Ordering::SeqCst);
+    let versions0 = versions();
     let warm_start = Instant::now();
     site.feed_gen.fetch_add(1, Ordering::SeqCst);
-    let ok = wait_until(Duration::from_secs(600), || {
-        versions() >= total + changed && inbox.got.lock().map(|g| g.len()).unwrap_or(0) >= changed
+    // Done when every page was fetched again and the stored versions and
+    // received alerts stop moving (edits inside boilerplate make none).
+    let all_fetched = wait_until(Duration::from_secs(600), || {
+        site.page_hits.load(Ordering::SeqCst) - hits0 >= total
     });
-    let warm = warm_start.elapsed();
+    let count = || (versions(), inbox.got.lock().map(|g| g.len()).unwrap_or(0));
+    let mut last = (count(), Instant::now());
+    while last.1.elapsed() < Duration::from_millis(1500)
+        && warm_start.elapsed() < Duration::from_secs(600)
+    {
+        std::thread::sleep(Duration::from_millis(100));
+        let now = count();
+        if now != last.0 {
+            last = (now, Instant::now());
+        }
+    }
+    let warm = last.1.duration_since(warm_start);
     println!(
-        "warm:  {total} articles revisited, {changed} changed, in {:.2}s = {:.0} articles/s{}",
+        "warm:  {total} articles revisited ({changed} pages edited, {} new versions), in {:.2}s = {:.0} articles/s{}",
+        last.0 .0 - versions0,
         warm.as_secs_f64(),
         total as f64 / warm.as_secs_f64(),
-        if ok { "" } else { " (TIMED OUT)" }
+        if all_fetched { "" } else { " (TIMED OUT)" }
     );
 
     let peak = proc_usage(child.id()).map(|u| u.2).unwrap_or(0);

@@ -54,6 +54,22 @@ fn lock(s: &InFlight) -> std::sync::MutexGuard<'_, HashSet<i64>> {
     s.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// Marks an id in flight until dropped — also when the task panics, so a
+/// feed or article is never left unschedulable.
+struct Claimed(InFlight, i64);
+
+impl Claimed {
+    fn take(set: &InFlight, id: i64) -> Option<Claimed> {
+        lock(set).insert(id).then(|| Claimed(set.clone(), id))
+    }
+}
+
+impl Drop for Claimed {
+    fn drop(&mut self) {
+        lock(&self.0).remove(&self.1);
+    }
+}
+
 /// Runs until `shutdown` is triggered.
 pub async fn run(ctx: Context, shutdown: Shutdown, opts: Options) -> Result<(), DaemonError> {
     ctx.store
@@ -101,18 +117,18 @@ pub async fn run(ctx: Context, shutdown: Shutdown, opts: Options) -> Result<(), 
         let ctx = ctx_rx.borrow().clone();
         let now = crate::clock::now_ms();
         for feed in ctx.store.due_feeds(now, 1000)? {
-            if !lock(&feeds_in_flight).insert(feed.id) {
+            let Some(claim) = Claimed::take(&feeds_in_flight, feed.id) else {
                 continue;
-            }
-            let (ctx, sem, wake, flight, aflight, shutdown) = (
+            };
+            let (ctx, sem, wake, aflight, shutdown) = (
                 ctx.clone(),
                 sem.clone(),
                 wake_dispatcher.clone(),
-                feeds_in_flight.clone(),
                 articles_in_flight.clone(),
                 shutdown.clone(),
             );
             tracker.spawn(async move {
+                let _claim = claim;
                 let permit = sem.clone().acquire_owned().await;
                 if let Err(e) = pipeline::refresh_feed(&ctx, &feed).await {
                     tracing::error!(feed = %feed.url, error = %e, "storing feed poll failed");
@@ -123,28 +139,22 @@ pub async fn run(ctx: Context, shutdown: Shutdown, opts: Options) -> Result<(), 
                     visit_pending(&ctx, feed.id, &sem, &aflight, &wake).await;
                 }
                 wake.notify_one();
-                lock(&flight).remove(&feed.id);
             });
         }
         for a in ctx.store.articles_to_visit(now, None, 1000)? {
             if a.fetch_pending && lock(&feeds_in_flight).contains(&a.feed_id.unwrap_or(-1)) {
                 continue; // its feed's task visits it
             }
-            if !lock(&articles_in_flight).insert(a.id) {
+            let Some(claim) = Claimed::take(&articles_in_flight, a.id) else {
                 continue;
-            }
-            let (ctx, sem, wake, aflight) = (
-                ctx.clone(),
-                sem.clone(),
-                wake_dispatcher.clone(),
-                articles_in_flight.clone(),
-            );
+            };
+            let (ctx, sem, wake) = (ctx.clone(), sem.clone(), wake_dispatcher.clone());
             tracker.spawn(async move {
+                let _claim = claim;
                 let _p = sem.acquire_owned().await;
                 if let Err(e) = pipeline::visit_article(&ctx, &a).await {
                     tracing::error!(article = %a.url, error = %e, "storing article visit failed");
                 }
-                lock(&aflight).remove(&a.id);
                 wake.notify_one();
             });
         }
@@ -197,14 +207,14 @@ async fn visit_pending(
     };
     let mut tasks = tokio::task::JoinSet::new();
     for a in list.into_iter().filter(|a| a.fetch_pending) {
-        if !lock(aflight).insert(a.id) {
+        let Some(claim) = Claimed::take(aflight, a.id) else {
             continue;
-        }
-        let (ctx, sem, aflight, wake) = (ctx.clone(), sem.clone(), aflight.clone(), wake.clone());
+        };
+        let (ctx, sem, wake) = (ctx.clone(), sem.clone(), wake.clone());
         tasks.spawn(async move {
+            let _claim = claim;
             let _p = sem.acquire_owned().await;
             let r = pipeline::visit_article(&ctx, &a).await;
-            lock(&aflight).remove(&a.id);
             // Alerts go out as soon as their version is stored, not when
             // the whole feed is done.
             if matches!(

@@ -407,7 +407,11 @@ async fn fetch_page(ctx: &Context, a: &ArticleRow) -> Result<Page, String> {
     metrics::inc(&METRICS.pages_fetched);
     let started = std::time::Instant::now();
     let (article, body) = contain("extraction", &a.url, || {
-        let article = crate::extract::extract_bytes(&resp.body, resp.content_type.as_deref(), Some(&resp.url));
+        let article = crate::extract::extract_bytes(
+            &resp.body,
+            resp.content_type.as_deref(),
+            Some(&resp.url),
+        );
         let body = normalize_body(&article.paragraphs);
         (article, body)
     })?;
