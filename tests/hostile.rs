@@ -608,14 +608,12 @@ mod fuzz_regressions {
         .unwrap()
     }
 
-    /// BUG (owner: feed): `marsad::feed::parse` panics inside feed-rs 3 →
-    /// quick-xml 0.42 (`encoding.rs:380`): "set_encoding() called after
-    /// prefix buffer was drained; encoding can only be changed while the
-    /// prefix is still active". Trigger: an XML declaration with
-    /// `encoding="ISO-8859-1"`, a little content, then a second `<?...?>`
-    /// processing instruction. Found by `fuzz/feed_parse` in < 1000 runs.
+    /// Regression (found by `fuzz/feed_parse`): quick-xml 0.42 panicked
+    /// ("set_encoding() called after prefix buffer was drained") on an XML
+    /// declaration with `encoding="ISO-8859-1"`, a little content, then a
+    /// second `<?...?>`. The feed layer now neutralises stray declarations
+    /// before feed-rs sees them; this must never panic, even uncontained.
     #[test]
-    #[ignore = "feed::parse panics in quick-xml on a second XML declaration (fuzz/feed_parse)"]
     fn feed_parse_must_not_panic_on_quick_xml_set_encoding() {
         let body = fixture("feed_parse/quick-xml-set-encoding-panic.xml");
         let base = url::Url::parse("http://feeds.example.org/rss.xml").unwrap();
