@@ -335,6 +335,32 @@ fn main() {
         .filter_map(|s| std::fs::metadata(format!("{}{s}", db.display())).ok())
         .map(|m| m.len())
         .sum();
+    if let Ok(conn) = rusqlite::Connection::open(&db) {
+        for (label, cond) in [
+            ("first versions", "number = 1"),
+            ("later versions", "number > 1"),
+        ] {
+            let sql = format!("SELECT COUNT(*), AVG(LENGTH(raw_html)), AVG(LENGTH(body)) FROM versions WHERE {cond}");
+            if let Ok((n, raw, body)) = conn.query_row(&sql, [], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, Option<f64>>(1)?,
+                    r.get::<_, Option<f64>>(2)?,
+                ))
+            }) {
+                println!(
+                    "  {label}: {n}, stored page {:.0} bytes (zstd{}), text {:.0} bytes",
+                    raw.unwrap_or(0.0),
+                    if cond == "number = 1" {
+                        ""
+                    } else {
+                        " delta against v1"
+                    },
+                    body.unwrap_or(0.0)
+                );
+            }
+        }
+    }
     let pages: Vec<String> = (0..n_feeds)
         .flat_map(|f| (0..per_feed).map(move |a| page(f, a, 0)))
         .collect();
