@@ -34,7 +34,10 @@ impl FeedRow {
     }
 }
 
-const COLS: &str = "id, url, name, lang, title, active, etag, last_modified, last_poll_at, last_ok_at, last_status, last_error, error_count, failing_since, next_poll_at, (SELECT COUNT(*) FROM entries e WHERE e.feed_id = feeds.id)";
+/// Columns of a [`FeedRow`]. The entry count costs a scan per feed, so the
+/// scheduler's queries leave it at 0; listings use [`COLS_COUNTED`].
+const COLS: &str = "id, url, name, lang, title, active, etag, last_modified, last_poll_at, last_ok_at, last_status, last_error, error_count, failing_since, next_poll_at, 0";
+const COLS_COUNTED: &str = "id, url, name, lang, title, active, etag, last_modified, last_poll_at, last_ok_at, last_status, last_error, error_count, failing_since, next_poll_at, (SELECT COUNT(*) FROM entries e WHERE e.feed_id = feeds.id)";
 
 fn row(r: &Row<'_>) -> rusqlite::Result<FeedRow> {
     Ok(FeedRow {
@@ -89,7 +92,7 @@ impl Store {
     pub fn feeds(&self, active_only: bool) -> Result<Vec<FeedRow>> {
         let conn = self.conn();
         let sql = format!(
-            "SELECT {COLS} FROM feeds {} ORDER BY id",
+            "SELECT {COLS_COUNTED} FROM feeds {} ORDER BY id",
             if active_only { "WHERE active = 1" } else { "" }
         );
         let mut st = conn.prepare(&sql)?;
@@ -113,7 +116,7 @@ impl Store {
     /// Active feeds due at `now`, soonest first.
     pub fn due_feeds(&self, now: i64, limit: usize) -> Result<Vec<FeedRow>> {
         let conn = self.conn();
-        let mut st = conn.prepare(&format!("SELECT {COLS} FROM feeds WHERE active = 1 AND next_poll_at <= ?1 ORDER BY next_poll_at LIMIT ?2"))?;
+        let mut st = conn.prepare_cached(&format!("SELECT {COLS} FROM feeds WHERE active = 1 AND next_poll_at <= ?1 ORDER BY next_poll_at LIMIT ?2"))?;
         let rows = st
             .query_map(params![now, limit as i64], row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -178,24 +181,28 @@ impl Store {
     ) -> Result<bool> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let before = tx.query_row(
-            &format!("SELECT {COLS} FROM feeds WHERE id = ?1"),
-            [id],
-            row,
-        )?;
-        let notified: bool = tx.query_row(
-            "SELECT failing_notified FROM feeds WHERE id = ?1",
-            [id],
-            |r| r.get(0),
-        )?;
-        tx.execute(
+        // The common case (a healthy feed) reads one flag; the full row is
+        // only needed for a feed.recovered event.
+        let notified: bool = tx
+            .prepare_cached("SELECT failing_notified FROM feeds WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))?;
+        let before = if notified {
+            Some(tx.query_row(
+                &format!("SELECT {COLS} FROM feeds WHERE id = ?1"),
+                [id],
+                row,
+            )?)
+        } else {
+            None
+        };
+        tx.prepare_cached(
             "UPDATE feeds SET last_poll_at = ?2, last_ok_at = ?2, last_status = ?3, last_error = NULL, error_count = 0, failing_since = NULL, failing_notified = 0, next_poll_at = ?4,
                etag = CASE WHEN ?5 THEN ?6 ELSE etag END, last_modified = CASE WHEN ?5 THEN ?7 ELSE last_modified END, title = COALESCE(?8, title)
              WHERE id = ?1",
-            params![id, now, status, next_poll, etag.is_some(), etag.flatten(), last_modified.flatten(), title],
-        )?;
-        if notified {
-            insert_event(&tx, &recovered(&before), None, None)?;
+        )?
+        .execute(params![id, now, status, next_poll, etag.is_some(), etag.flatten(), last_modified.flatten(), title])?;
+        if let Some(before) = &before {
+            insert_event(&tx, &recovered(before), None, None)?;
         }
         tx.commit()?;
         Ok(notified)
