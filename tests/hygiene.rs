@@ -284,3 +284,94 @@ fn a_correction_line_is_news() {
         serde_json::json!(["Correction: an earlier version misstated the date of the attack."])
     );
 }
+
+#[test]
+fn pages_naming_one_canonical_url_are_one_article() {
+    let (site, rx) = (Site::start(), Receiver::start());
+    let env = setup(&[site.url("/a.xml"), site.url("/b.xml")], &rx, "");
+    let with_canonical = |canonical: &str, paras: &[&str]| {
+        article_page("Story", paras, "x").replace(
+            "<title>",
+            &format!("<link rel=\"canonical\" href=\"{canonical}\"><title>"),
+        )
+    };
+    // Feed A links the article; feed B links its AMP/print variant, which names the article as canonical.
+    site.set(
+        "/a.xml",
+        Page::rss(&rss("A", &[("a-1", "Story", &site.url("/news/story"))])),
+    );
+    site.set(
+        "/b.xml",
+        Page::rss(&rss(
+            "B",
+            &[("b-1", "Story", &site.url("/print/story?id=7"))],
+        )),
+    );
+    site.set(
+        "/news/story",
+        Page::html(&with_canonical("/news/story", &PARAS)),
+    );
+    site.set(
+        "/print/story?id=7",
+        Page::html(&with_canonical(&site.url("/news/story"), &PARAS)),
+    );
+    pass(&env, 0);
+    pass(&env, 1);
+    let store = env.store();
+    assert_eq!(
+        store.stats().unwrap().articles,
+        1,
+        "the variant was merged into the article it names"
+    );
+    assert_eq!(
+        store
+            .article_by_url(&site.url("/print/story?id=7"))
+            .unwrap()
+            .unwrap()
+            .url,
+        site.url("/news/story")
+    );
+
+    // A change is one alert on the one history.
+    let changed = [
+        PARAS[0],
+        PARAS[1],
+        "The army said it had taken the city.",
+        PARAS[2],
+        PARAS[3],
+    ];
+    site.set(
+        "/news/story",
+        Page::html(&with_canonical("/news/story", &changed)),
+    );
+    site.set(
+        "/print/story?id=7",
+        Page::html(&with_canonical(&site.url("/news/story"), &changed)),
+    );
+    pass(&env, 2);
+    assert_eq!(rx.accepted("article.updated").len(), 1, "{:?}", rx.all());
+
+    // A canonical link pointing at the front page is not believed.
+    site.set(
+        "/a.xml",
+        Page::rss(&rss(
+            "A",
+            &[
+                ("a-1", "Story", &site.url("/news/story")),
+                ("a-2", "Other", &site.url("/news/other")),
+            ],
+        )),
+    );
+    site.set(
+        "/news/other",
+        Page::html(&with_canonical(
+            "/",
+            &[
+                "A different story about the harvest.",
+                "Farmers said prices fell.",
+            ],
+        )),
+    );
+    pass(&env, 3);
+    assert_eq!(env.store().stats().unwrap().articles, 2);
+}
