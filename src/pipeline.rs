@@ -680,15 +680,6 @@ fn article_ref(a: &ArticleRow, title: Option<String>) -> ArticleRef {
 /// What the claims of one version do: rows to store and events to raise.
 type ControlOutcome = (Vec<ClaimRow>, Vec<StateUpdate>, Vec<NewEvent>);
 
-/// A facility's state as the claims of one version see it.
-#[derive(Debug, Clone, Default)]
-struct Known {
-    controller: Option<String>,
-    /// Who held it before the last change: when it is now unknown, a new
-    /// report that this actor lost it repeats the last change.
-    previous: Option<String>,
-}
-
 /// Claims of the new sentences → state steps → stored claims, state updates and events.
 fn control(
     ctx: &Context,
@@ -706,11 +697,11 @@ fn control(
     }
     let wl = ctx.detector.watchlist();
     // Current controllers: stored state, else the watchlist's initial one.
-    let mut known: HashMap<String, Known> = HashMap::new();
+    let mut known: HashMap<String, state::Control> = HashMap::new();
     for f in &wl.facilities {
         known.insert(
             f.id.clone(),
-            Known {
+            state::Control {
                 controller: f.controller.clone(),
                 previous: None,
             },
@@ -719,7 +710,7 @@ fn control(
     for s in ctx.store.facility_states()? {
         known.insert(
             s.facility.clone(),
-            Known {
+            state::Control {
                 controller: s.controller.clone(),
                 previous: s.previous.clone(),
             },
@@ -737,48 +728,14 @@ fn control(
         })
     };
     for sentence in sentences {
-        let Ok(mut claims) = contain("detection", &aref.url, || {
+        let Ok(claims) = contain("detection", &aref.url, || {
             ctx.detector.detect(sentence, lang.as_deref())
         }) else {
             continue;
         };
-        // "X lost F" again, while F is unknown since X lost it: a repeat, not a new change.
-        let repeats = |c: &crate::model::Claim, all: &[crate::model::Claim]| {
-            let k = known.get(&c.facility).cloned().unwrap_or_default();
-            c.kind == crate::model::ClaimKind::Loss
-                && k.controller.is_none()
-                && k.previous.as_deref() == Some(c.actor.as_str())
-                && all
-                    .iter()
-                    .filter(|o| o.facility == c.facility)
-                    .all(|o| o.kind == crate::model::ClaimKind::Loss)
-        };
-        let all = claims.clone();
-        claims.retain(|c| {
-            if repeats(c, &all) {
-                record(&mut claims_out, c, "corroborated");
-                states.push(StateUpdate {
-                    facility: c.facility.clone(),
-                    controller: None,
-                    sentence: c.evidence.sentence.clone(),
-                    article_url: aref.url.clone(),
-                    previous: Some(c.actor.clone()),
-                    corroboration: true,
-                });
-                false
-            } else {
-                true
-            }
-        });
-        if claims.is_empty() {
-            continue;
-        }
-        let snapshot: HashMap<String, Option<String>> = known
-            .iter()
-            .map(|(k, v)| (k.clone(), v.controller.clone()))
-            .collect();
-        let lookup = move |f: &str| snapshot.get(f).cloned().flatten();
-        for step in state::apply_sentence(&lookup, &claims) {
+        let snapshot = known.clone();
+        let lookup = move |f: &str| snapshot.get(f).cloned().unwrap_or_default();
+        for step in state::apply_sentence_to(&lookup, &claims) {
             let key = format!("facility:{}", step.facility);
             let (effect, event) = match &step.effect {
                 Effect::Changed { from, to } => (
@@ -819,7 +776,7 @@ fn control(
                 Effect::Changed { from, .. } => {
                     known.insert(
                         step.facility.clone(),
-                        Known {
+                        state::Control {
                             controller: step.controller.clone(),
                             previous: from.clone(),
                         },
@@ -836,7 +793,7 @@ fn control(
                 Effect::SetSilently { .. } => {
                     known.insert(
                         step.facility.clone(),
-                        Known {
+                        state::Control {
                             controller: step.controller.clone(),
                             previous: before.clone(),
                         },

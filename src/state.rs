@@ -49,10 +49,33 @@ impl Step {
     }
 }
 
+/// A facility's state as far as the table needs it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Control {
+    /// Controller now (None = unknown).
+    pub controller: Option<String>,
+    /// Controller before the last change. While the state is unknown, a
+    /// report that this actor lost the facility repeats the last change.
+    pub previous: Option<String>,
+}
+
 /// Applies the claims of one sentence (all facilities) to the current state.
 /// `current(facility)` gives the controller now (None = unknown). Returns one
 /// step per facility the sentence has claims about, in order of first claim.
 pub fn apply_sentence(current: &dyn Fn(&str) -> Option<String>, claims: &[Claim]) -> Vec<Step> {
+    apply_sentence_to(
+        &|f| Control {
+            controller: current(f),
+            previous: None,
+        },
+        claims,
+    )
+}
+
+/// [`apply_sentence`] with the previous controller known, so that "X lost F"
+/// repeated while F is unknown since X lost it corroborates instead of
+/// raising the change again.
+pub fn apply_sentence_to(current: &dyn Fn(&str) -> Control, claims: &[Claim]) -> Vec<Step> {
     let mut order: Vec<&str> = Vec::new();
     for c in claims {
         if !order.contains(&c.facility.as_str()) {
@@ -69,7 +92,11 @@ pub fn apply_sentence(current: &dyn Fn(&str) -> Option<String>, claims: &[Claim]
 }
 
 /// The transition table of design §4 for one facility and one sentence.
-fn apply_facility(state: Option<String>, claims: &[&Claim]) -> Option<Step> {
+fn apply_facility(control: Control, claims: &[&Claim]) -> Option<Step> {
+    let Control {
+        controller: state,
+        previous,
+    } = control;
     let first = *claims.first()?;
     let step = |claim: &Claim, effect: Effect, controller: Option<String>| Step {
         facility: claim.facility.clone(),
@@ -125,7 +152,15 @@ fn apply_facility(state: Option<String>, claims: &[&Claim]) -> Option<Step> {
         Some(s) => claims.iter().copied().find(|c| c.actor == *s),
         None => None,
     };
+    let repeat = match &state {
+        None => claims
+            .iter()
+            .copied()
+            .find(|c| previous.as_deref() == Some(c.actor.as_str())),
+        Some(_) => None,
+    };
     match (&state, loss) {
+        (None, None) if repeat.is_some() => repeat.map(|r| step(r, Effect::Corroborated, None)),
         (_, Some(l)) => Some(step(
             l,
             Effect::Changed {
@@ -187,6 +222,24 @@ pub fn apply_claims(state: &mut HashMap<String, Option<String>>, claims: &[Claim
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_repeated_loss_while_unknown_corroborates_the_last_change() {
+        let c = claim("f", "x", ClaimKind::Loss, "X lost F again.");
+        let unknown_since_x = |_: &str| Control {
+            controller: None,
+            previous: Some("x".into()),
+        };
+        let steps = apply_sentence_to(&unknown_since_x, std::slice::from_ref(&c));
+        assert_eq!(steps[0].effect, Effect::Corroborated);
+        assert_eq!(steps[0].controller, None);
+        // Another actor's loss is still a change.
+        let y = claim("f", "y", ClaimKind::Loss, "Y lost F.");
+        assert!(matches!(
+            apply_sentence_to(&unknown_since_x, &[y])[0].effect,
+            Effect::Changed { .. }
+        ));
+    }
     use crate::model::Evidence;
 
     fn claim(f: &str, a: &str, kind: ClaimKind, sentence: &str) -> Claim {
