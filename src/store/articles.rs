@@ -74,6 +74,10 @@ fn vrow(r: &Row<'_>) -> rusqlite::Result<VersionRow> {
         body_hash: r.get(7)?,
     })
 }
+/// Links a feed entry to its article (re-pointing it if it moved).
+const UPSERT_ENTRY: &str = "INSERT INTO entries (feed_id, entry_id, article_id, fingerprint, first_seen_at) VALUES (?1, ?2, ?3, ?4, ?5)
+     ON CONFLICT(feed_id, entry_id) DO UPDATE SET article_id = excluded.article_id, fingerprint = excluded.fingerprint";
+
 const VCOLS: &str = "id, article_id, number, fetched_at, title, published, body, body_hash";
 
 /// What a feed entry meant for its article.
@@ -177,8 +181,7 @@ impl Store {
             (_, Some(aid)) => {
                 // Known article under a new guid or in another feed: same history, no fetch needed.
                 tx.execute(
-                    "INSERT INTO entries (feed_id, entry_id, article_id, fingerprint, first_seen_at) VALUES (?1, ?2, ?3, ?4, ?5)
-                     ON CONFLICT(feed_id, entry_id) DO UPDATE SET article_id = excluded.article_id, fingerprint = excluded.fingerprint",
+                    UPSERT_ENTRY,
                     params![feed_id, entry_id, aid, fingerprint, now],
                 )?;
                 EntryOutcome {
@@ -191,8 +194,7 @@ impl Store {
                 tx.execute("INSERT INTO articles (url, guid, feed_id, title, first_seen_at, fetch_pending) VALUES (?1, ?2, ?3, ?4, ?5, 1)", params![url, entry_id, feed_id, title, now])?;
                 let aid = tx.last_insert_rowid();
                 tx.execute(
-                    "INSERT INTO entries (feed_id, entry_id, article_id, fingerprint, first_seen_at) VALUES (?1, ?2, ?3, ?4, ?5)
-                     ON CONFLICT(feed_id, entry_id) DO UPDATE SET article_id = excluded.article_id, fingerprint = excluded.fingerprint",
+                    UPSERT_ENTRY,
                     params![feed_id, entry_id, aid, fingerprint, now],
                 )?;
                 EntryOutcome {
