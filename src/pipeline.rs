@@ -626,16 +626,23 @@ pub async fn visit_article(ctx: &Context, a: &ArticleRow) -> Result<VisitOutcome
     )?;
     evs.extend(control_events);
 
-    // Later pages are stored as deltas against the first one: most of a
-    // page (scripts, navigation, styles) never changes between versions.
-    let base_page = if number > 1 {
-        ctx.store.version_page(a.id, 1)?
-    } else {
-        None
-    };
-    let (raw_html_zstd, raw_base) = match &base_page {
-        Some(base) => (crate::store::raw::compress(&page.raw, base).ok(), Some(1)),
-        None => (crate::store::raw::compress(&page.raw, &[]).ok(), None),
+    // Pages are stored as zstd deltas: later versions against the first one
+    // (between versions most of a page never changes), first versions against
+    // a page from the same site (which shares its scripts and navigation).
+    let host = Url::parse(&a.url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_ascii_lowercase));
+    // The text is what the history is about; a page that cannot be packed
+    // is logged and left out rather than losing the version.
+    let packed = match ctx
+        .store
+        .pack_page(a.id, number, host.as_deref(), &page.raw)
+    {
+        Ok(p) => Some(p),
+        Err(e) => {
+            tracing::warn!(article = %a.url, error = %e, "page not stored");
+            None
+        }
     };
     let v = NewVersion {
         article_id: a.id,
@@ -645,8 +652,8 @@ pub async fn visit_article(ctx: &Context, a: &ArticleRow) -> Result<VisitOutcome
         published: page.article.published.clone(),
         body: page.body.clone(),
         body_hash: page.hash.clone(),
-        raw_html_zstd,
-        raw_base,
+        page: packed,
+        host,
         next_visit_at: next_due,
         visits,
     };

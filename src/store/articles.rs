@@ -74,6 +74,9 @@ fn vrow(r: &Row<'_>) -> rusqlite::Result<VersionRow> {
         body_hash: r.get(7)?,
     })
 }
+/// Template pages kept per host (see `migrations/0002_page_templates.sql`).
+const TEMPLATES_PER_HOST: i64 = 2;
+
 /// Links a feed entry to its article (re-pointing it if it moved).
 const UPSERT_ENTRY: &str = "INSERT INTO entries (feed_id, entry_id, article_id, fingerprint, first_seen_at) VALUES (?1, ?2, ?3, ?4, ?5)
      ON CONFLICT(feed_id, entry_id) DO UPDATE SET article_id = excluded.article_id, fingerprint = excluded.fingerprint";
@@ -100,9 +103,11 @@ pub struct NewVersion {
     pub published: Option<String>,
     pub body: String,
     pub body_hash: String,
-    pub raw_html_zstd: Option<Vec<u8>>,
-    /// The version whose page `raw_html_zstd` was compressed against.
-    pub raw_base: Option<i64>,
+    /// The page as fetched, packed by [`Store::pack_page`].
+    pub page: Option<super::raw::Packed>,
+    /// The page's host: with a self-contained page, it becomes the host's
+    /// template for compressing new articles' pages.
+    pub host: Option<String>,
     pub next_visit_at: Option<i64>,
     pub visits: i64,
 }
@@ -337,33 +342,112 @@ impl Store {
         Ok(rows)
     }
 
-    /// The page of a version as fetched (decompressed). Pages after the
-    /// first are stored as zstd deltas against the article's first page.
+    /// The page of a version as fetched (decompressed).
     pub fn version_page(&self, article_id: i64, number: i64) -> Result<Option<Vec<u8>>> {
+        let id: Option<i64> = self
+            .conn()
+            .query_row(
+                "SELECT id FROM versions WHERE article_id = ?1 AND number = ?2",
+                params![article_id, number],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match id {
+            Some(id) => self.page_by_id(id, 0),
+            None => Ok(None),
+        }
+    }
+
+    /// The page of version `id`, following its dictionary chain (at most
+    /// three deep by construction; a longer one means a damaged database).
+    fn page_by_id(&self, id: i64, depth: u32) -> Result<Option<Vec<u8>>> {
         let row: Option<(Option<Vec<u8>>, Option<i64>)> = self
             .conn()
             .query_row(
-                "SELECT raw_html, raw_base FROM versions WHERE article_id = ?1 AND number = ?2",
-                params![article_id, number],
+                "SELECT raw_html, raw_dict FROM versions WHERE id = ?1",
+                [id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        let Some((Some(blob), base)) = row else {
+        let Some((Some(blob), dict_id)) = row else {
             return Ok(None);
         };
-        let dict = match base {
-            Some(b) if b != number => match self.version_page(article_id, b)? {
-                Some(d) => d,
-                None => {
-                    return Err(super::StoreError::Other(format!(
-                        "version {number}: base page {b} is missing"
-                    )))
-                }
-            },
-            _ => Vec::new(),
+        let dict = match dict_id {
+            Some(d) if depth < 4 => self.page_by_id(d, depth + 1)?.ok_or_else(|| {
+                super::StoreError::Other(format!(
+                    "version id {id}: its dictionary page (version id {d}) is missing"
+                ))
+            })?,
+            Some(d) => {
+                return Err(super::StoreError::Other(format!(
+                    "version id {id}: dictionary chain too deep at version id {d}"
+                )))
+            }
+            None => Vec::new(),
         };
         super::raw::decompress(&blob, &dict).map(Some).map_err(|e| {
-            super::StoreError::Other(format!("version {number}: page does not decompress: {e}"))
+            super::StoreError::Other(format!("version id {id}: page does not decompress: {e}"))
+        })
+    }
+
+    /// Compresses a fetched page for storage as version `number` of the
+    /// article: later versions against the article's first page, first
+    /// versions against their host's template (see [`super::raw`]). Reads
+    /// only; the result goes into [`NewVersion::page`]. A dictionary page that
+    /// cannot be read is skipped (the page is then stored alone), so a damaged
+    /// old page never stops new versions from being stored.
+    pub fn pack_page(
+        &self,
+        article_id: i64,
+        number: i64,
+        host: Option<&str>,
+        raw: &[u8],
+    ) -> Result<super::raw::Packed> {
+        use super::raw::{pack, Base};
+        let read = |id: i64| match self.page_by_id(id, 0) {
+            Ok(Some(p)) => Some((id, p)),
+            Ok(None) => None,
+            Err(e) => {
+                tracing::warn!(error = %e, "dictionary page unreadable; not using it");
+                None
+            }
+        };
+        let first_page;
+        let templates: Vec<(i64, Vec<u8>)>;
+        let base = if number > 1 {
+            let id: Option<i64> = self
+                .conn()
+                .query_row(
+                    "SELECT id FROM versions WHERE article_id = ?1 AND number = 1",
+                    [article_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            first_page = id.and_then(read);
+            match &first_page {
+                Some((id, p)) => Base::FirstPage(*id, p),
+                None => Base::None,
+            }
+        } else {
+            let ids: Vec<i64> = match host {
+                Some(h) => self
+                    .conn()
+                    .prepare_cached(
+                        "SELECT version_id FROM page_templates WHERE host = ?1 ORDER BY used_at DESC, version_id DESC",
+                    )?
+                    .query_map([h], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?,
+                None => Vec::new(),
+            };
+            templates = ids.into_iter().filter_map(read).collect();
+            if templates.is_empty() {
+                Base::None
+            } else {
+                Base::Templates(&templates)
+            }
+        };
+        pack(raw, base).map_err(|e| {
+            super::StoreError::Other(format!("article {article_id}: page does not compress: {e}"))
         })
     }
 
@@ -443,10 +527,28 @@ impl Store {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         tx.execute(
-            "INSERT INTO versions (article_id, number, fetched_at, title, published, body, body_hash, raw_html, raw_base) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![v.article_id, v.number, v.fetched_at, v.title, v.published, v.body, v.body_hash, v.raw_html_zstd, v.raw_base],
+            "INSERT INTO versions (article_id, number, fetched_at, title, published, body, body_hash, raw_html, raw_dict) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![v.article_id, v.number, v.fetched_at, v.title, v.published, v.body, v.body_hash, v.page.as_ref().map(|p| &p.blob), v.page.as_ref().and_then(|p| p.dict)],
         )?;
         let vid = tx.last_insert_rowid();
+        if let (Some(host), Some(p)) = (&v.host, &v.page) {
+            if p.template {
+                tx.execute(
+                    "INSERT OR REPLACE INTO page_templates (host, version_id, since, used_at) VALUES (?1, ?2, ?3, ?3)",
+                    params![host, vid, v.fetched_at],
+                )?;
+                tx.execute(
+                    "DELETE FROM page_templates WHERE host = ?1 AND version_id NOT IN
+                     (SELECT version_id FROM page_templates WHERE host = ?1 ORDER BY used_at DESC, version_id DESC LIMIT ?2)",
+                    params![host, TEMPLATES_PER_HOST],
+                )?;
+            } else if let (1, Some(d)) = (v.number, p.dict) {
+                tx.execute(
+                    "UPDATE page_templates SET used_at = ?3 WHERE host = ?1 AND version_id = ?2",
+                    params![host, d, v.fetched_at],
+                )?;
+            }
+        }
         tx.execute(
             "UPDATE articles SET current_version = ?2, live_version = ?2, title = COALESCE(?3, title), last_fetch_at = ?4, fetch_pending = 0, last_error = NULL, error_count = 0, next_visit_at = ?5, visits = ?6, suspect_hash = NULL, suspect_at = NULL WHERE id = ?1",
             params![v.article_id, v.number, v.title, v.fetched_at, v.next_visit_at, v.visits],

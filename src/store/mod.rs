@@ -21,8 +21,14 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 /// The migrations, in order. Adding a schema change means adding a file and a line here.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "init", include_str!("../../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../../migrations/0001_init.sql")),
+    (
+        2,
+        "page_templates",
+        include_str!("../../migrations/0002_page_templates.sql"),
+    ),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -315,6 +321,43 @@ mod tests {
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .unwrap();
         assert_eq!(mode, "wal");
+    }
+
+    /// Regression: databases made before page templates (schema 1) named a
+    /// delta's dictionary by version number in `raw_base`. Migration 2 must
+    /// carry those references over, or old pages stop decompressing.
+    #[test]
+    fn migration_2_keeps_old_page_deltas_readable() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("old.db");
+        let page1 = b"<html><nav>same chrome</nav><p>first text</p></html>".repeat(50);
+        let mut page2 = page1.clone();
+        page2.extend_from_slice(b"<p>a new paragraph</p>");
+        let blob1 = raw::compress(&page1, &[]).unwrap();
+        let blob2 = raw::compress(&page2, &page1).unwrap();
+        {
+            let c = Connection::open(&p).unwrap();
+            c.execute_batch("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)").unwrap();
+            c.execute_batch(MIGRATIONS[0].2).unwrap();
+            c.execute("INSERT INTO schema_migrations VALUES (1, 'init', 0)", [])
+                .unwrap();
+            c.execute(
+                "INSERT INTO articles (id, url, first_seen_at) VALUES (5, 'https://e.test/a', 0)",
+                [],
+            )
+            .unwrap();
+            for (n, blob, base) in [(1, &blob1, None), (2, &blob2, Some(1))] {
+                c.execute(
+                    "INSERT INTO versions (article_id, number, fetched_at, body, body_hash, raw_html, raw_base) VALUES (5, ?1, 0, 'b', 'h', ?2, ?3)",
+                    rusqlite::params![n, blob, base],
+                )
+                .unwrap();
+            }
+        }
+        let s = Store::open(&p).unwrap();
+        assert_eq!(s.version_page(5, 1).unwrap().unwrap(), page1);
+        assert_eq!(s.version_page(5, 2).unwrap().unwrap(), page2);
+        assert_eq!(s.integrity_check().unwrap(), "ok");
     }
 
     #[test]

@@ -1,6 +1,17 @@
-//! Compression of stored pages: zstd, optionally against a dictionary (the
-//! article's first page), so a new version of a page costs little more than
-//! what changed in it.
+//! Compression of stored pages: zstd, optionally against a dictionary page,
+//! so a stored page costs little more than what is new in it.
+//!
+//! Two kinds of dictionary, chosen by [`pack`]:
+//! - a later version of an article is compressed against the article's first
+//!   page: between versions, almost nothing but a paragraph changes;
+//! - an article's first page is compressed against its host's *template*, an
+//!   earlier self-contained page from the same site: pages of one site share
+//!   their head, scripts, navigation and footer. When a page compresses poorly
+//!   against the template (another layout, a redesign), it is stored alone
+//!   and becomes the host's new template.
+//!
+//! Templates are always self-contained, so reading any page decompresses at
+//! most three blobs (template, first page, the version).
 
 use std::io::Read;
 
@@ -13,6 +24,75 @@ pub fn compress(raw: &[u8], dict: &[u8]) -> std::io::Result<Vec<u8>> {
         return zstd::bulk::compress(raw, LEVEL);
     }
     zstd::bulk::Compressor::with_dictionary(LEVEL, dict)?.compress(raw)
+}
+
+/// What a page's dictionary is, for [`pack`].
+#[derive(Debug, Clone, Copy)]
+pub enum Base<'a> {
+    /// No dictionary available: the page is stored alone.
+    None,
+    /// The same article's first page (version id, bytes).
+    FirstPage(i64, &'a [u8]),
+    /// The host's template pages (version id, bytes), most recently used first.
+    Templates(&'a [(i64, Vec<u8>)]),
+}
+
+/// A page ready to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Packed {
+    pub blob: Vec<u8>,
+    /// Version id of the dictionary page; `None` when self-contained.
+    pub dict: Option<i64>,
+    /// Self-contained and eligible to become its host's template.
+    pub template: bool,
+}
+
+/// A delta against a template is kept only when it saves at least this share
+/// of the page compressed alone; otherwise the layouts differ and the page
+/// makes a better template than the current one.
+const TEMPLATE_MIN_SAVING: f64 = 0.2;
+
+/// Compresses a page for storage against the best available dictionary.
+pub fn pack(raw: &[u8], base: Base<'_>) -> std::io::Result<Packed> {
+    match base {
+        Base::FirstPage(id, page) => Ok(Packed {
+            blob: compress(raw, page)?,
+            dict: Some(id),
+            template: false,
+        }),
+        Base::Templates(templates) => {
+            // Compressed alone only once a template is tried (and needed to
+            // judge it); most pages match the first template tried.
+            let mut alone: Option<Vec<u8>> = None;
+            for (id, page) in templates {
+                let delta = compress(raw, page)?;
+                let alone_len = match &alone {
+                    Some(a) => a.len(),
+                    None => alone.insert(compress(raw, &[])?).len(),
+                };
+                if (delta.len() as f64) <= (1.0 - TEMPLATE_MIN_SAVING) * alone_len as f64 {
+                    return Ok(Packed {
+                        blob: delta,
+                        dict: Some(*id),
+                        template: false,
+                    });
+                }
+            }
+            Ok(Packed {
+                blob: match alone {
+                    Some(a) => a,
+                    None => compress(raw, &[])?,
+                },
+                dict: None,
+                template: true,
+            })
+        }
+        Base::None => Ok(Packed {
+            blob: compress(raw, &[])?,
+            dict: None,
+            template: true,
+        }),
+    }
 }
 
 /// Reverses [`compress`] with the same dictionary.
@@ -30,6 +110,84 @@ pub fn decompress(blob: &[u8], dict: &[u8]) -> std::io::Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A page of a made-up site: shared chrome around an article body.
+    fn site_page(site: &str, body: &str) -> Vec<u8> {
+        let chrome: String = (0..400)
+            .map(|i| {
+                // Each site numbers its sections differently, so two sites
+                // share little beyond tag names.
+                let n = (i as u64 + 1) * site.len() as u64 * 7919 % 104_729;
+                format!(
+                    "<li><a href=\"/{site}/section/{n}\">{site} section {}</a></li>\n",
+                    n * 31 % 9973
+                )
+            })
+            .collect();
+        format!("<html><head><script>{site}</script></head><body><nav>{chrome}</nav><article>{body}</article><footer>{chrome}</footer></body></html>").into_bytes()
+    }
+
+    fn story(seed: u64) -> String {
+        (0..200)
+            .map(|i| format!("word{} ", (seed * 31 + i * 17) % 9973))
+            .collect()
+    }
+
+    #[test]
+    fn a_first_page_from_a_known_site_is_a_small_delta_against_its_template() {
+        let template = site_page("alpha", &story(1));
+        let page = site_page("alpha", &story(2));
+        let p = pack(&page, Base::Templates(&[(7, template.clone())])).unwrap();
+        assert_eq!(p.dict, Some(7));
+        assert!(!p.template);
+        assert_eq!(decompress(&p.blob, &template).unwrap(), page);
+        let alone = compress(&page, &[]).unwrap();
+        assert!(
+            p.blob.len() * 2 < alone.len(),
+            "{} vs {}",
+            p.blob.len(),
+            alone.len()
+        );
+    }
+
+    #[test]
+    fn a_page_with_another_layout_is_stored_alone_and_becomes_the_template() {
+        let template = site_page("alpha", &story(1));
+        let page = site_page("gamma-delta", &story(2));
+        let p = pack(&page, Base::Templates(&[(7, template)])).unwrap();
+        assert_eq!(p.dict, None);
+        assert!(p.template);
+        assert_eq!(decompress(&p.blob, &[]).unwrap(), page);
+    }
+
+    #[test]
+    fn the_matching_template_is_found_among_several() {
+        let templates = [
+            (3, site_page("gamma-delta", &story(1))),
+            (4, site_page("alpha", &story(2))),
+        ];
+        let page = site_page("alpha", &story(5));
+        let p = pack(&page, Base::Templates(&templates)).unwrap();
+        assert_eq!((p.dict, p.template), (Some(4), false));
+        assert_eq!(decompress(&p.blob, &templates[1].1).unwrap(), page);
+    }
+
+    #[test]
+    fn the_first_page_of_a_new_site_is_self_contained_and_a_template() {
+        let page = site_page("alpha", &story(3));
+        let p = pack(&page, Base::None).unwrap();
+        assert_eq!((p.dict, p.template), (None, true));
+        assert_eq!(decompress(&p.blob, &[]).unwrap(), page);
+    }
+
+    #[test]
+    fn a_later_version_is_a_delta_against_the_first_page_and_never_a_template() {
+        let v1 = site_page("alpha", &story(4));
+        let v2 = site_page("alpha", &(story(4) + "and one more sentence"));
+        let p = pack(&v2, Base::FirstPage(3, &v1)).unwrap();
+        assert_eq!((p.dict, p.template), (Some(3), false));
+        assert_eq!(decompress(&p.blob, &v1).unwrap(), v2);
+    }
 
     #[test]
     fn delta_against_the_first_page_round_trips_and_is_small() {
