@@ -2,7 +2,7 @@
 //! feed decode+parse (MB/s) on ../shared/corpus/feeds, extraction (pages/s)
 //! on ../shared/bench/extraction/scrapinghub, normalise+hash of a version,
 //! diff of two versions of a long article, and claims detection (MB/s) on
-//! Arabic and English text. Sets that need ../shared are skipped with a
+//! Arabic and English text, and packing pages for storage. Sets that need ../shared are skipped with a
 //! notice when it is absent.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -110,6 +110,85 @@ fn extraction(c: &mut Criterion) {
     g.finish();
 }
 
+/// Packing pages for storage (`store::raw::pack`) on the ScrapingHub pages:
+/// alone (a site's first page), as a later version against the first page,
+/// and as a first page against two templates of *other* sites (the worst
+/// case: both deltas are tried and rejected, then the page is stored alone).
+fn storage(c: &mut Criterion) {
+    use marsad::store::raw::{compress, pack, Base, Template};
+    let Some(sh) = shared() else { return };
+    let mut paths = Vec::new();
+    files(&sh.join("bench/extraction/scrapinghub/html"), &mut paths);
+    paths.sort();
+    let pages: Vec<Vec<u8>> = paths.iter().take(40).map(|p| gunzip(p)).collect();
+    let bytes: usize = pages.iter().map(Vec::len).sum();
+    let edited: Vec<Vec<u8>> = pages
+        .iter()
+        .map(|p| {
+            let mut e = p.clone();
+            let at = e.len() / 2;
+            e.splice(
+                at..at,
+                b"<p>The army said it had taken the dam.</p>"
+                    .iter()
+                    .copied(),
+            );
+            e
+        })
+        .collect();
+    let tpl = |p: &Vec<u8>, id| Template {
+        id,
+        page: p.clone(),
+        packed_len: compress(p, &[]).map(|v| v.len()).unwrap_or(0),
+    };
+    let mut g = c.benchmark_group("store");
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.sample_size(10);
+    g.bench_function("pack alone (zstd -3)", |b| {
+        b.iter(|| {
+            for p in &pages {
+                black_box(pack(p, Base::None).ok());
+            }
+        })
+    });
+    let same_site: Vec<Template> = pages.iter().map(|p| tpl(p, 1)).collect();
+    g.bench_function("pack first page against its own site's template", |b| {
+        // The page's own unedited version stands in for another page of the
+        // same site: the delta is kept without compressing the page alone.
+        b.iter(|| {
+            for (e, t) in edited.iter().zip(&same_site) {
+                black_box(pack(e, Base::Templates(std::slice::from_ref(t))).ok());
+            }
+        })
+    });
+    g.bench_function("pack later version against v1", |b| {
+        b.iter(|| {
+            for (p, e) in pages.iter().zip(&edited) {
+                black_box(pack(e, Base::FirstPage(1, p)).ok());
+            }
+        })
+    });
+    g.bench_function(
+        "pack first page, two other sites' templates (worst case)",
+        |b| {
+            let others: Vec<[Template; 2]> = (0..pages.len())
+                .map(|i| {
+                    [
+                        tpl(&pages[(i + 1) % pages.len()], 1),
+                        tpl(&pages[(i + 2) % pages.len()], 2),
+                    ]
+                })
+                .collect();
+            b.iter(|| {
+                for (p, t) in pages.iter().zip(&others) {
+                    black_box(pack(p, Base::Templates(t)).ok());
+                }
+            })
+        },
+    );
+    g.finish();
+}
+
 /// A long Arabic article: the seed report, repeated to ~40 paragraphs.
 fn long_article() -> Vec<String> {
     let seed = shared().and_then(|s| std::fs::read_to_string(s.join("seed/000_7187d61b976f2afd.txt")).ok()).unwrap_or_else(|| "أعلنت مصادر عسكرية أن الجيش استعاد السيطرة على حقل العمر النفطي.\nوقالت قسد إن الهجمات مستمرة.".repeat(10));
@@ -170,5 +249,5 @@ fn claims(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, feeds, extraction, versions, claims);
+criterion_group!(benches, feeds, extraction, storage, versions, claims);
 criterion_main!(benches);

@@ -383,6 +383,8 @@ fn accept_canonical(article_url: &str, declared: &str) -> Option<String> {
 /// A page fetched and extracted.
 struct Page {
     article: Article,
+    /// Where the page was found, after redirects.
+    url: Url,
     raw: Vec<u8>,
     body: String,
     title: Option<String>,
@@ -427,6 +429,7 @@ async fn fetch_page(ctx: &Context, a: &ArticleRow) -> Result<Page, String> {
     ]);
     Ok(Page {
         article,
+        url: resp.url,
         raw: resp.body,
         body,
         title,
@@ -629,9 +632,9 @@ pub async fn visit_article(ctx: &Context, a: &ArticleRow) -> Result<VisitOutcome
     // Pages are stored as zstd deltas: later versions against the first one
     // (between versions most of a page never changes), first versions against
     // a page from the same site (which shares its scripts and navigation).
-    let host = Url::parse(&a.url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_ascii_lowercase));
+    // The host that served the page, not the feed's link: links often go
+    // through a redirector shared by many sites.
+    let host = page.url.host_str().map(str::to_ascii_lowercase);
     // The text is what the history is about; a page that cannot be packed
     // is logged and left out rather than losing the version.
     let packed = match ctx

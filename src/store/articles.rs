@@ -403,7 +403,7 @@ impl Store {
         host: Option<&str>,
         raw: &[u8],
     ) -> Result<super::raw::Packed> {
-        use super::raw::{pack, Base};
+        use super::raw::{pack, Base, Template};
         let read = |id: i64| match self.page_by_id(id, 0) {
             Ok(Some(p)) => Some((id, p)),
             Ok(None) => None,
@@ -413,7 +413,7 @@ impl Store {
             }
         };
         let first_page;
-        let templates: Vec<(i64, Vec<u8>)>;
+        let templates: Vec<Template>;
         let base = if number > 1 {
             let id: Option<i64> = self
                 .conn()
@@ -429,17 +429,27 @@ impl Store {
                 None => Base::None,
             }
         } else {
-            let ids: Vec<i64> = match host {
+            let rows: Vec<(i64, usize)> = match host {
                 Some(h) => self
                     .conn()
                     .prepare_cached(
-                        "SELECT version_id FROM page_templates WHERE host = ?1 ORDER BY used_at DESC, version_id DESC",
+                        "SELECT t.version_id, LENGTH(v.raw_html) FROM page_templates t JOIN versions v ON v.id = t.version_id
+                         WHERE t.host = ?1 ORDER BY t.used_at DESC, t.version_id DESC",
                     )?
-                    .query_map([h], |r| r.get(0))?
+                    .query_map([h], |r| Ok((r.get(0)?, r.get::<_, Option<i64>>(1)?.unwrap_or(0) as usize)))?
                     .collect::<rusqlite::Result<_>>()?,
                 None => Vec::new(),
             };
-            templates = ids.into_iter().filter_map(read).collect();
+            templates = rows
+                .into_iter()
+                .filter_map(|(id, packed_len)| {
+                    read(id).map(|(id, page)| Template {
+                        id,
+                        page,
+                        packed_len,
+                    })
+                })
+                .collect();
             if templates.is_empty() {
                 Base::None
             } else {

@@ -33,8 +33,27 @@ pub enum Base<'a> {
     None,
     /// The same article's first page (version id, bytes).
     FirstPage(i64, &'a [u8]),
-    /// The host's template pages (version id, bytes), most recently used first.
-    Templates(&'a [(i64, Vec<u8>)]),
+    /// The host's template pages, most recently used first.
+    Templates(&'a [Template]),
+}
+
+/// A host's template page.
+#[derive(Debug, Clone)]
+pub struct Template {
+    /// Its version id.
+    pub id: i64,
+    /// The page.
+    pub page: Vec<u8>,
+    /// Its stored (self-contained, compressed) size.
+    pub packed_len: usize,
+}
+
+impl Template {
+    /// What `raw` would likely cost compressed alone, judging by how well
+    /// the template (a page of the same site) compressed.
+    fn estimate_alone(&self, raw: &[u8]) -> f64 {
+        self.packed_len as f64 * raw.len() as f64 / self.page.len().max(1) as f64
+    }
 }
 
 /// A page ready to store.
@@ -52,6 +71,30 @@ pub struct Packed {
 /// makes a better template than the current one.
 const TEMPLATE_MIN_SAVING: f64 = 0.2;
 
+/// A delta below this share of the page's *estimated* size alone is kept
+/// without checking the estimate.
+const CLEARLY_GOOD: f64 = 0.4;
+
+/// How much of a page's start [`looks_alike`] compares.
+const PROBE: usize = 16 * 1024;
+
+/// Whether `raw` probably shares its layout with `template`, judged on the
+/// pages' first 16 KiB (doctype, head, scripts, styles, header: where a
+/// site's chrome sits) for about a tenth of the cost of a full delta. A page
+/// of another site is thus rejected without compressing it against a whole
+/// template.
+fn looks_alike(raw: &[u8], template: &[u8]) -> std::io::Result<bool> {
+    let head = &raw[..raw.len().min(PROBE)];
+    let t_head = &template[..template.len().min(PROBE)];
+    if head.len() < 1024 {
+        // Too short to judge: let the full comparison decide.
+        return Ok(true);
+    }
+    let delta = compress(head, t_head)?;
+    let alone = compress(head, &[])?;
+    Ok((delta.len() as f64) <= 0.7 * alone.len() as f64)
+}
+
 /// Compresses a page for storage against the best available dictionary.
 pub fn pack(raw: &[u8], base: Base<'_>) -> std::io::Result<Packed> {
     match base {
@@ -61,19 +104,27 @@ pub fn pack(raw: &[u8], base: Base<'_>) -> std::io::Result<Packed> {
             template: false,
         }),
         Base::Templates(templates) => {
-            // Compressed alone only once a template is tried (and needed to
-            // judge it); most pages match the first template tried.
+            // The page alone is compressed only when a delta is not clearly
+            // good: most pages of a site come to a fraction of the estimate,
+            // and compressing twice would double the cost of storing them.
             let mut alone: Option<Vec<u8>> = None;
-            for (id, page) in templates {
-                let delta = compress(raw, page)?;
-                let alone_len = match &alone {
-                    Some(a) => a.len(),
-                    None => alone.insert(compress(raw, &[])?).len(),
+            for t in templates {
+                if !looks_alike(raw, &t.page)? {
+                    continue;
+                }
+                let delta = compress(raw, &t.page)?;
+                let clearly_good = (delta.len() as f64) <= CLEARLY_GOOD * t.estimate_alone(raw);
+                let good = clearly_good || {
+                    let alone_len = match &alone {
+                        Some(a) => a.len(),
+                        None => alone.insert(compress(raw, &[])?).len(),
+                    };
+                    (delta.len() as f64) <= (1.0 - TEMPLATE_MIN_SAVING) * alone_len as f64
                 };
-                if (delta.len() as f64) <= (1.0 - TEMPLATE_MIN_SAVING) * alone_len as f64 {
+                if good {
                     return Ok(Packed {
                         blob: delta,
-                        dict: Some(*id),
+                        dict: Some(t.id),
                         template: false,
                     });
                 }
@@ -111,6 +162,14 @@ pub fn decompress(blob: &[u8], dict: &[u8]) -> std::io::Result<Vec<u8>> {
 mod tests {
     use super::*;
 
+    fn tpl(id: i64, page: &[u8]) -> Template {
+        Template {
+            id,
+            page: page.to_vec(),
+            packed_len: compress(page, &[]).unwrap().len(),
+        }
+    }
+
     /// A page of a made-up site: shared chrome around an article body.
     fn site_page(site: &str, body: &str) -> Vec<u8> {
         let chrome: String = (0..400)
@@ -137,7 +196,7 @@ mod tests {
     fn a_first_page_from_a_known_site_is_a_small_delta_against_its_template() {
         let template = site_page("alpha", &story(1));
         let page = site_page("alpha", &story(2));
-        let p = pack(&page, Base::Templates(&[(7, template.clone())])).unwrap();
+        let p = pack(&page, Base::Templates(&[tpl(7, &template)])).unwrap();
         assert_eq!(p.dict, Some(7));
         assert!(!p.template);
         assert_eq!(decompress(&p.blob, &template).unwrap(), page);
@@ -154,7 +213,7 @@ mod tests {
     fn a_page_with_another_layout_is_stored_alone_and_becomes_the_template() {
         let template = site_page("alpha", &story(1));
         let page = site_page("gamma-delta", &story(2));
-        let p = pack(&page, Base::Templates(&[(7, template)])).unwrap();
+        let p = pack(&page, Base::Templates(&[tpl(7, &template)])).unwrap();
         assert_eq!(p.dict, None);
         assert!(p.template);
         assert_eq!(decompress(&p.blob, &[]).unwrap(), page);
@@ -163,13 +222,13 @@ mod tests {
     #[test]
     fn the_matching_template_is_found_among_several() {
         let templates = [
-            (3, site_page("gamma-delta", &story(1))),
-            (4, site_page("alpha", &story(2))),
+            tpl(3, &site_page("gamma-delta", &story(1))),
+            tpl(4, &site_page("alpha", &story(2))),
         ];
         let page = site_page("alpha", &story(5));
         let p = pack(&page, Base::Templates(&templates)).unwrap();
         assert_eq!((p.dict, p.template), (Some(4), false));
-        assert_eq!(decompress(&p.blob, &templates[1].1).unwrap(), page);
+        assert_eq!(decompress(&p.blob, &templates[1].page).unwrap(), page);
     }
 
     #[test]
