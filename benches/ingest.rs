@@ -5,8 +5,10 @@
 //! Reports articles/s cold (first sight) and warm (every article revisited,
 //! a share of them changed), latency from the version's fetch to the webhook
 //! (p50/p99), the daemon's peak RSS, and database bytes per stored version.
+//! Each feed is one site with one layout on its own loopback host.
 //! Knobs: MARSAD_BENCH_FEEDS (20), MARSAD_BENCH_ARTICLES (50 per feed),
-//! MARSAD_BENCH_CHANGE (0.3).
+//! MARSAD_BENCH_CHANGE (0.3), MARSAD_BENCH_ONE_HOST=1 (every feed on
+//! 127.0.0.1: a host whose pages come in 20 layouts).
 
 #[path = "common.rs"]
 mod common;
@@ -23,7 +25,8 @@ use std::time::{Duration, Instant};
 struct Site {
     generation: Arc<Mutex<Vec<Vec<u32>>>>,
     feed_gen: Arc<AtomicUsize>,
-    base: Arc<Mutex<String>>,
+    /// Each feed's origin ("http://127.0.0.N:PORT").
+    base: Arc<Mutex<Vec<String>>>,
     per_feed: usize,
     page_hits: Arc<AtomicUsize>,
 }
@@ -82,10 +85,53 @@ fn real_pages() -> &'static Vec<String> {
     })
 }
 
+/// An article of English feed `feed`, which stands for one real site: the
+/// site's layout is one ScrapingHub page, and each article puts another real
+/// page's paragraphs (and its own title) into that layout, as a site serves
+/// every article in the same chrome.
+fn real_article(real: &[String], feed: usize, art: usize) -> String {
+    static P: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    static TITLE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let p = P.get_or_init(|| regex::Regex::new(r"(?s)<p(\s[^>]*)?>(.*?)</p>").expect("regex"));
+    let title = TITLE.get_or_init(|| regex::Regex::new(r"(?s)<title>.*?</title>").expect("regex"));
+    // Only pages that hold their text in at least three <p>s can lend
+    // their layout or their text.
+    let usable = |start: usize| {
+        (0..real.len())
+            .map(|k| &real[(start + k) % real.len()])
+            .find(|h| p.find_iter(h).count() >= 3)
+            .unwrap_or(&real[start % real.len()])
+    };
+    let layout = usable(feed * 131);
+    let content = usable(feed * 131 + art + 1);
+    let paras: Vec<&str> = p
+        .captures_iter(content)
+        .filter_map(|c| c.get(2).map(|m| m.as_str()))
+        .collect();
+    let slots = p.find_iter(layout).count().max(1);
+    let mut k = 0;
+    let html = p.replace_all(layout, |c: &regex::Captures<'_>| {
+        // The last slot takes whatever paragraphs are left.
+        let text = if k + 1 == slots {
+            paras
+                .get(k..)
+                .map(|r| r.join("</p>\n<p>"))
+                .unwrap_or_default()
+        } else {
+            paras.get(k).map(|s| s.to_string()).unwrap_or_default()
+        };
+        k += 1;
+        format!("<p{}>{text}</p>", c.get(1).map_or("", |m| m.as_str()))
+    });
+    title
+        .replace(&html, format!("<title>Story {feed}-{art}</title>").as_str())
+        .into_owned()
+}
+
 fn page(feed: usize, art: usize, generation: u32) -> String {
     let real = real_pages();
     if lang(feed) == "en" && !real.is_empty() {
-        let mut html = real[(feed * 131 + art) % real.len()].clone();
+        let mut html = real_article(real, feed, art);
         if generation > 0 {
             // A new paragraph after the first one of the page.
             if let Some(i) = html.find("</p>") {
@@ -126,7 +172,12 @@ fn page(feed: usize, art: usize, generation: u32) -> String {
 
 async fn feed(State(s): State<Site>, Path(name): Path<String>) -> impl IntoResponse {
     let i: usize = name.trim_end_matches(".xml").parse().unwrap_or(0);
-    let base = s.base.lock().map(|b| b.clone()).unwrap_or_default();
+    let base = s
+        .base
+        .lock()
+        .ok()
+        .and_then(|b| b.get(i).cloned())
+        .unwrap_or_default();
     let g = s.feed_gen.load(Ordering::SeqCst);
     let items: String = (0..s.per_feed).map(|j| format!("<item><title>Story {i}-{j}</title><link>{base}/a/{i}/{j}</link><guid>s-{i}-{j}</guid><pubDate>Mon, 19 Jan 2026 {:02}:00:00 GMT</pubDate></item>", g % 24)).collect();
     ([("content-type", "application/rss+xml")], format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Feed {i}</title><link>{base}/</link><description>d</description>{items}</channel></rss>"))
@@ -193,16 +244,36 @@ fn main() {
         page_hits: Arc::default(),
     };
     let inbox = Inbox::default();
-    let (site_addr, hook_addr) = rt.block_on(async {
+    // Each feed is one site on its own host (127.0.0.2, .3, …: Linux routes
+    // all of 127/8 to loopback), as real feeds are; MARSAD_BENCH_ONE_HOST=1
+    // serves every feed from 127.0.0.1 instead.
+    let one_host = std::env::var("MARSAD_BENCH_ONE_HOST").is_ok_and(|v| v == "1");
+    let (bases, hook_addr) = rt.block_on(async {
         let app = axum::Router::new()
             .route("/feed/{name}", axum::routing::get(feed))
             .route("/a/{f}/{a}", axum::routing::get(article))
             .with_state(site.clone());
-        let l = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let a = l.local_addr().expect("addr");
-        tokio::spawn(async move { axum::serve(l, app).await });
+        let mut bases = Vec::new();
+        let mut shared: Option<String> = None;
+        for i in 0..n_feeds {
+            if let (true, Some(b)) = (one_host, &shared) {
+                bases.push(b.clone());
+                continue;
+            }
+            let ip = if one_host {
+                "127.0.0.1".to_string()
+            } else {
+                format!("127.0.{}.{}", 1 + i / 250, 2 + i % 250)
+            };
+            let l = tokio::net::TcpListener::bind(format!("{ip}:0"))
+                .await
+                .expect("bind");
+            let a = l.local_addr().expect("addr");
+            let app = app.clone();
+            tokio::spawn(async move { axum::serve(l, app).await });
+            bases.push(format!("http://{a}"));
+            shared = Some(format!("http://{a}"));
+        }
         let app = axum::Router::new()
             .route("/hook", axum::routing::post(hook))
             .with_state(inbox.clone());
@@ -211,16 +282,17 @@ fn main() {
             .expect("bind");
         let h = l.local_addr().expect("addr");
         tokio::spawn(async move { axum::serve(l, app).await });
-        (a, h)
+        (bases, h)
     });
-    *site.base.lock().expect("lock") = format!("http://{site_addr}");
+    *site.base.lock().expect("lock") = bases.clone();
 
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("bench.db");
     let feeds: String = (0..n_feeds)
         .map(|i| {
             format!(
-                "[[feed]]\nurl = \"http://{site_addr}/feed/{i}.xml\"\nlang = \"{}\"\n\n",
+                "[[feed]]\nurl = \"{}/feed/{i}.xml\"\nlang = \"{}\"\n\n",
+                bases[i],
                 lang(i)
             )
         })
@@ -248,10 +320,24 @@ fn main() {
             .map(|s| s.versions as usize)
             .unwrap_or(0)
     };
-    let ok = wait_until(Duration::from_secs(600), || versions() >= total);
+    // Articles visited (stored, or found without text).
+    let visited = || {
+        rusqlite::Connection::open(&db)
+            .and_then(|c| {
+                c.query_row(
+                    "SELECT COUNT(*) FROM articles WHERE last_fetch_at IS NOT NULL",
+                    [],
+                    |r| r.get::<_, i64>(0),
+                )
+            })
+            .map(|n| n as usize)
+            .unwrap_or(0)
+    };
+    let ok = wait_until(Duration::from_secs(600), || visited() >= total);
     let cold = start.elapsed();
     println!(
-        "cold:  {} articles in {:.2}s = {:.0} articles/s{}",
+        "cold:  {} articles ({} stored) in {:.2}s = {:.0} articles/s{}",
+        visited(),
         versions(),
         cold.as_secs_f64(),
         total as f64 / cold.as_secs_f64(),
@@ -363,9 +449,8 @@ fn main() {
             }
         }
         // First versions against the same page compressed alone (zstd -3),
-        // per language: generated Arabic pages share one site layout; English
-        // ones are real pages of 181 different sites, the worst case for a
-        // site template.
+        // per language: each feed is one site with one layout (generated for
+        // Arabic, a real page for English).
         if let Ok(mut st) = conn.prepare("SELECT a.url, LENGTH(v.raw_html), LENGTH(v.body) FROM versions v JOIN articles a ON a.id = v.article_id WHERE v.number = 1") {
             let rows: Vec<(String, i64, i64)> = st
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
