@@ -10,12 +10,13 @@
 //! dead after [`PERMANENT_TRIES`] tries. Rows with the same ordering key
 //! (facility or article) and webhook go out in order: a failed row holds back
 //! the later ones. A webhook that does not answer at all (connect error or
-//! timeout) is not tried again in the same round.
+//! timeout) is not tried again in the same round. Webhooks are served side
+//! by side, so one slow receiver never delays another.
 
 pub mod webhook;
 
 use crate::config::{DeliveryConfig, WebhookConfig};
-use crate::store::Store;
+use crate::store::{Delivery, Store};
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
@@ -74,28 +75,55 @@ impl Dispatcher {
     }
 
     /// One round: POSTs every due row, in order, and records the outcome.
-    /// `now` is Unix ms (passed in so tests can move time).
+    /// `now` is Unix ms (passed in so tests can move time). Each webhook is
+    /// served by its own sequence of POSTs, all running at once: a slow or
+    /// hanging receiver delays only its own deliveries.
     pub async fn deliver_due(&self, now: i64) -> Result<Round, crate::store::StoreError> {
-        let mut round = Round::default();
-        let mut held: HashSet<(String, String)> = HashSet::new();
-        // Webhooks that did not answer at all (connect error, timeout) in this
-        // round: their other rows wait for the next round, so a receiver
-        // that hangs costs one timeout per round, not one per ordering key.
-        let mut unreachable: HashSet<String> = HashSet::new();
         let rows = self.store.pending_deliveries(10_000)?;
+        let mut by_hook: Vec<(String, Vec<(Delivery, i64)>)> = Vec::new();
+        for row in rows {
+            match by_hook.iter_mut().find(|(h, _)| *h == row.0.webhook) {
+                Some((_, v)) => v.push(row),
+                None => by_hook.push((row.0.webhook.clone(), vec![row])),
+            }
+        }
+        let rounds = futures_util::future::join_all(
+            by_hook
+                .into_iter()
+                .map(|(hook, rows)| self.deliver_to(hook, rows, now)),
+        )
+        .await;
+        let mut round = Round::default();
+        for r in rounds {
+            let r = r?;
+            round.delivered += r.delivered;
+            round.retried += r.retried;
+            round.dead += r.dead;
+        }
+        Ok(round)
+    }
+
+    /// Delivers one webhook's due rows, in order.
+    async fn deliver_to(
+        &self,
+        webhook: String,
+        rows: Vec<(Delivery, i64)>,
+        now: i64,
+    ) -> Result<Round, crate::store::StoreError> {
+        let mut round = Round::default();
+        let Some(hook) = self.hooks.iter().find(|h| h.url.as_str() == webhook) else {
+            // The webhook was removed from the config: keep its rows, visible in `marsad outbox`.
+            return Ok(round);
+        };
+        let mut held: HashSet<String> = HashSet::new();
         for (d, next_attempt_at) in rows {
-            let key = (d.webhook.clone(), d.ordering_key.clone());
-            if held.contains(&key) || unreachable.contains(&d.webhook) {
+            if held.contains(&d.ordering_key) {
                 continue;
             }
             if next_attempt_at > now {
-                held.insert(key);
+                held.insert(d.ordering_key.clone());
                 continue;
             }
-            let Some(hook) = self.hooks.iter().find(|h| h.url.as_str() == d.webhook) else {
-                // The webhook was removed from the config: keep the row, visible in `marsad outbox`.
-                continue;
-            };
             let outcome =
                 webhook::post(&self.client, hook, &d.event_id, &d.payload, now / 1000).await;
             match outcome {
@@ -106,9 +134,7 @@ impl Dispatcher {
                     crate::metrics::inc(&crate::metrics::METRICS.deliveries_ok);
                 }
                 Err(err) => {
-                    if matches!(err, webhook::PostError::Transport(_)) {
-                        unreachable.insert(d.webhook.clone());
-                    }
+                    let unreachable = matches!(err, webhook::PostError::Transport(_));
                     let attempts = d.attempts + 1;
                     let too_old = now - d.created_at >= self.cfg.max_age.as_millis() as i64;
                     let permanent = err.permanent() && attempts >= PERMANENT_TRIES;
@@ -128,7 +154,14 @@ impl Dispatcher {
                         tracing::info!(event = %d.event_id, webhook = %d.webhook, error = %err, attempts, "delivery failed; will retry");
                         round.retried += 1;
                         crate::metrics::inc(&crate::metrics::METRICS.deliveries_failed);
-                        held.insert(key);
+                        held.insert(d.ordering_key.clone());
+                    }
+                    if unreachable {
+                        // It did not answer at all (connect error, timeout):
+                        // its other rows wait for the next round, so a
+                        // receiver that hangs costs one timeout per round,
+                        // not one per ordering key.
+                        break;
                     }
                 }
             }

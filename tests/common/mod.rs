@@ -213,6 +213,7 @@ impl Received {
 struct ReceiverState {
     got: Vec<Received>,
     fail_with: Option<u16>,
+    delay: Option<Duration>,
 }
 
 /// A webhook receiver on loopback that verifies every signature.
@@ -240,15 +241,22 @@ async fn receive(
     let text = String::from_utf8_lossy(&body).to_string();
     let signature_ok =
         marsad::alert::webhook::verify(&secret, &id, ts, &text, &h("webhook-signature"));
-    let mut st = st.lock().unwrap();
-    let status = st.fail_with.unwrap_or(200);
-    st.got.push(Received {
-        id,
-        timestamp: ts,
-        body: serde_json::from_str(&text).unwrap_or_default(),
-        signature_ok,
-        accepted: status < 300,
-    });
+    // Recorded on arrival; the answer comes after the configured delay.
+    let (status, delay) = {
+        let mut st = st.lock().unwrap();
+        let status = st.fail_with.unwrap_or(200);
+        st.got.push(Received {
+            id,
+            timestamp: ts,
+            body: serde_json::from_str(&text).unwrap_or_default(),
+            signature_ok,
+            accepted: status < 300,
+        });
+        (status, st.delay)
+    };
+    if let Some(d) = delay {
+        tokio::time::sleep(d).await;
+    }
     StatusCode::from_u16(status).unwrap()
 }
 
@@ -280,6 +288,11 @@ impl Receiver {
     /// Answer every POST with `status` (None: 200).
     pub fn fail_with(&self, status: Option<u16>) {
         self.state.lock().unwrap().fail_with = status;
+    }
+
+    /// Answer every POST only after `delay` (a slow receiver).
+    pub fn answer_after(&self, delay: Option<Duration>) {
+        self.state.lock().unwrap().delay = delay;
     }
 
     pub fn all(&self) -> Vec<Received> {
