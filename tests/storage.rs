@@ -170,5 +170,14 @@ fn first_pages_of_one_site_are_deltas_against_its_template_and_read_back_exactly
     assert!(bytes < 300, "a one-paragraph edit costs {bytes} bytes");
     let a = store.article_by_url(&urls[2]).unwrap().unwrap();
     assert_eq!(store.version_page(a.id, 2).unwrap().unwrap(), v2.as_bytes());
+    // `marsad page` prints the stored pages byte for byte.
+    let out = env.marsad(&["page", &urls[2]]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(out.stdout, v2.as_bytes());
+    let out = env.marsad(&["page", &urls[2], "--version", "1"]);
+    assert_eq!(out.stdout, pages[2].as_bytes());
+    let out = env.marsad(&["page", &urls[2], "--version", "7"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("no version 7"), "{}", stderr(&out));
     assert_eq!(store.integrity_check().unwrap(), "ok");
 }

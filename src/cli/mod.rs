@@ -60,6 +60,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The page of an article's version exactly as fetched (default: the
+    /// latest), written to stdout: the evidence behind an alert.
+    Page {
+        url: String,
+        #[arg(long)]
+        version: Option<i64>,
+        #[command(flatten)]
+        config: ConfigArg,
+    },
     /// Diff between two versions of an article (default: the last two).
     Diff {
         url: String,
@@ -198,6 +207,11 @@ pub fn run(cli: Cli) -> i32 {
         Command::History { url, config, json } => {
             with_config(&config, |cfg| ops::history(&cfg, &url, json))
         }
+        Command::Page {
+            url,
+            version,
+            config,
+        } => with_config(&config, |cfg| ops::page(&cfg, &url, version)),
         Command::Diff {
             url,
             from,

@@ -63,6 +63,27 @@ pub fn history(cfg: &Config, url: &str, json: bool) -> Result<i32> {
     Ok(exit::OK)
 }
 
+pub fn page(cfg: &Config, url: &str, version: Option<i64>) -> Result<i32> {
+    let store = open_store(cfg)?;
+    let a = store
+        .article_by_url(&canonical(url))?
+        .ok_or_else(|| anyhow!("no article with URL {url}"))?;
+    let n = version.unwrap_or(a.current_version);
+    match store.version_page(a.id, n)? {
+        Some(page) => {
+            std::io::Write::write_all(&mut std::io::stdout().lock(), &page)?;
+            Ok(exit::OK)
+        }
+        None if n >= 1 && n <= a.current_version => {
+            bail!("{url}: version {n} was stored without its page")
+        }
+        None => bail!(
+            "{url} has versions 1..{}; no version {n}",
+            a.current_version
+        ),
+    }
+}
+
 pub fn diff(
     cfg: &Config,
     url: &str,
