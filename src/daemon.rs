@@ -23,12 +23,12 @@
 use crate::notify;
 use crate::pipeline::{self, Context};
 use crate::shutdown::Shutdown;
-use crate::store::StoreError;
 use crate::store::NotModifiedPoll;
+use crate::store::StoreError;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashSet};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{watch, Notify, Semaphore};
@@ -126,6 +126,50 @@ impl Schedule {
             }
         }
         out
+    }
+}
+
+/// Whether a tick needs to ask for articles to visit (a join the planner
+/// cannot make cheap, so not twice a second for nothing). It does while the
+/// last answer was not empty, once something may have changed (a feed poll
+/// stored entries, a visit finished: `changed`), once the earliest stored
+/// revisit is due, and at least every [`RESYNC`] for changes made outside
+/// this process.
+#[derive(Debug)]
+struct VisitGate {
+    /// Earliest stored revisit when the last answer was empty.
+    next_due: Option<i64>,
+    /// The last answer listed articles (being visited, or waiting for their feed).
+    busy: bool,
+    last_look: Instant,
+}
+
+impl VisitGate {
+    fn new() -> Self {
+        VisitGate {
+            next_due: None,
+            busy: true,
+            last_look: Instant::now(),
+        }
+    }
+
+    fn should_look(&self, now: i64, changed: bool) -> bool {
+        changed
+            || self.busy
+            || self.next_due.is_some_and(|t| t <= now)
+            || self.last_look.elapsed() >= RESYNC
+    }
+
+    /// After a look: `found` articles listed; `next_due` is asked only when none were.
+    fn looked(
+        &mut self,
+        found: usize,
+        next_due: impl FnOnce() -> Result<Option<i64>, StoreError>,
+    ) -> Result<(), StoreError> {
+        self.last_look = Instant::now();
+        self.busy = found > 0;
+        self.next_due = if self.busy { None } else { next_due()? };
+        Ok(())
     }
 }
 
@@ -233,6 +277,9 @@ pub async fn run(ctx: Context, shutdown: Shutdown, opts: Options) -> Result<(), 
     let inbox: Inbox = Arc::default();
     let mut schedule = Schedule::default();
     let mut last_resync: Option<Instant> = None;
+    let mut visit_gate = VisitGate::new();
+    // Set by tasks that may have made articles due (see [`VisitGate`]).
+    let articles_changed = Arc::new(AtomicBool::new(false));
     while !shutdown.is_triggered() {
         heartbeat.store(started.elapsed().as_millis() as i64, Ordering::Relaxed);
         let ctx = ctx_rx.borrow().clone();
@@ -251,13 +298,14 @@ pub async fn run(ctx: Context, shutdown: Shutdown, opts: Options) -> Result<(), 
             let Some(feed) = ctx.store.due_feed(id, now)? else {
                 continue;
             };
-            let (ctx, sem, wake, aflight, shutdown, inbox) = (
+            let (ctx, sem, wake, aflight, shutdown, inbox, changed) = (
                 ctx.clone(),
                 sem.clone(),
                 wake_dispatcher.clone(),
                 articles_in_flight.clone(),
                 shutdown.clone(),
                 inbox.clone(),
+                articles_changed.clone(),
             );
             tracker.spawn(async move {
                 let permit = sem.clone().acquire_owned().await;
@@ -281,16 +329,30 @@ pub async fn run(ctx: Context, shutdown: Shutdown, opts: Options) -> Result<(), 
                 }
                 wake.notify_one();
                 drop(claim);
+                changed.store(true, Ordering::Release);
             });
         }
-        for a in ctx.store.articles_to_visit(now, None, 1000)? {
+        let changed = articles_changed.swap(false, Ordering::AcqRel);
+        let to_visit = if visit_gate.should_look(now, changed) {
+            let list = ctx.store.articles_to_visit(now, None, 1000)?;
+            visit_gate.looked(list.len(), || ctx.store.next_visit_due())?;
+            list
+        } else {
+            Vec::new()
+        };
+        for a in to_visit {
             if a.fetch_pending && lock(&feeds_in_flight).contains(&a.feed_id.unwrap_or(-1)) {
                 continue; // its feed's task visits it
             }
             let Some(claim) = Claimed::take(&articles_in_flight, a.id) else {
                 continue;
             };
-            let (ctx, sem, wake) = (ctx.clone(), sem.clone(), wake_dispatcher.clone());
+            let (ctx, sem, wake, changed) = (
+                ctx.clone(),
+                sem.clone(),
+                wake_dispatcher.clone(),
+                articles_changed.clone(),
+            );
             tracker.spawn(async move {
                 let _claim = claim;
                 let _p = sem.acquire_owned().await;
@@ -298,6 +360,7 @@ pub async fn run(ctx: Context, shutdown: Shutdown, opts: Options) -> Result<(), 
                     tracing::error!(article = %a.url, error = %e, "storing article visit failed");
                 }
                 wake.notify_one();
+                changed.store(true, Ordering::Release);
             });
         }
         if last_status.elapsed() >= Duration::from_secs(5) {
@@ -331,7 +394,13 @@ pub async fn run(ctx: Context, shutdown: Shutdown, opts: Options) -> Result<(), 
     }
     let ctx = ctx_rx.borrow().clone();
     // The 304s that finished since the last tick.
-    settle(&ctx, &inbox, &mut schedule, &wake_dispatcher, crate::clock::now_ms());
+    settle(
+        &ctx,
+        &inbox,
+        &mut schedule,
+        &wake_dispatcher,
+        crate::clock::now_ms(),
+    );
     let _ = disp_task.await;
     if let Err(e) = ctx.store.checkpoint() {
         tracing::warn!(error = %e, "WAL checkpoint failed");
@@ -513,6 +582,22 @@ mod tests {
         s.push(7, 0);
         s.reset(vec![(8, 5)]);
         assert_eq!(s.pop_due(10, 10), [8]);
+    }
+
+    #[test]
+    fn the_visit_gate_looks_only_when_something_may_be_due() {
+        let mut g = VisitGate::new();
+        assert!(g.should_look(0, false), "first tick looks");
+        g.looked(2, || panic!("not asked while busy"))
+            .expect("looked");
+        assert!(g.should_look(0, false), "busy: look again");
+        g.looked(0, || Ok(Some(1_000))).expect("looked");
+        assert!(!g.should_look(999, false), "idle until the next revisit");
+        assert!(g.should_look(999, true), "a task changed something");
+        assert!(g.should_look(1_000, false), "the revisit is due");
+        g.looked(0, || Ok(None)).expect("looked");
+        assert!(!g.should_look(i64::MAX, false), "no revisit stored");
+        assert!(g.looked(0, || Err(StoreError::Other("x".into()))).is_err());
     }
 
     #[test]
