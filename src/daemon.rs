@@ -274,6 +274,8 @@ pub async fn run(ctx: Context, shutdown: Shutdown, opts: Options) -> Result<(), 
     );
     notify::send("READY=1");
     let mut last_status = Instant::now() - Duration::from_secs(60);
+    // The STATUS line costs nine COUNT queries: only worth it when systemd listens.
+    let status_wanted = std::env::var_os("NOTIFY_SOCKET").is_some();
     let inbox: Inbox = Arc::default();
     let mut schedule = Schedule::default();
     let mut last_resync: Option<Instant> = None;
@@ -363,7 +365,7 @@ pub async fn run(ctx: Context, shutdown: Shutdown, opts: Options) -> Result<(), 
                 changed.store(true, Ordering::Release);
             });
         }
-        if last_status.elapsed() >= Duration::from_secs(5) {
+        if status_wanted && last_status.elapsed() >= Duration::from_secs(5) {
             last_status = Instant::now();
             if let Ok(s) = ctx.store.stats() {
                 notify::send(&format!(
