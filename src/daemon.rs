@@ -40,8 +40,13 @@ pub const GRACE: Duration = Duration::from_secs(10);
 /// The scheduler loop counts as stalled after this long without a tick.
 const STALL: Duration = Duration::from_secs(30);
 
-/// Time between scheduler ticks.
+/// Time between scheduler ticks while work is in flight.
 const TICK: Duration = Duration::from_millis(500);
+
+/// The longest the scheduler sleeps when nothing is in flight and nothing is
+/// due: it still notices changes made outside this process, and the
+/// heartbeat stays far from [`STALL`].
+const MAX_NAP: Duration = Duration::from_secs(5);
 
 /// How often the in-memory schedule is rebuilt from the database, as a safety
 /// net for schedule changes made outside this process.
@@ -113,6 +118,11 @@ impl Schedule {
         self.heap.push(Reverse((due, id)));
     }
 
+    /// When the earliest entry is due.
+    fn next_due(&self) -> Option<i64> {
+        self.heap.peek().map(|Reverse((due, _))| *due)
+    }
+
     /// Removes and returns up to `limit` feed ids due at `now`, earliest first.
     fn pop_due(&mut self, now: i64, limit: usize) -> Vec<i64> {
         let mut out = Vec::new();
@@ -173,6 +183,24 @@ impl VisitGate {
     }
 }
 
+/// How long the scheduler sleeps after a tick: one [`TICK`] while work is in
+/// flight (its results are collected on ticks), else until the earliest of
+/// `due` (Unix ms), within [`TICK`]..=[`MAX_NAP`].
+fn nap(now: i64, busy: bool, due: &[Option<i64>]) -> Duration {
+    if busy {
+        return TICK;
+    }
+    let until = due
+        .iter()
+        .flatten()
+        .min()
+        .map(|&t| u64::try_from(t.saturating_sub(now)).unwrap_or(0));
+    until
+        .map(Duration::from_millis)
+        .unwrap_or(MAX_NAP)
+        .clamp(TICK, MAX_NAP)
+}
+
 /// What a feed task hands back to the scheduler loop.
 enum Finished {
     /// A 304 still to be recorded. The claim travels with it, so the feed is
@@ -187,6 +215,10 @@ type Inbox = Arc<Mutex<Vec<Finished>>>;
 
 fn take_finished(inbox: &Inbox) -> Vec<Finished> {
     std::mem::take(&mut *inbox.lock().unwrap_or_else(|p| p.into_inner()))
+}
+
+fn inbox_is_empty(inbox: &Inbox) -> bool {
+    inbox.lock().unwrap_or_else(|p| p.into_inner()).is_empty()
 }
 
 fn hand_back(inbox: &Inbox, f: Finished) {
@@ -381,7 +413,11 @@ pub async fn run(ctx: Context, shutdown: Shutdown, opts: Options) -> Result<(), 
                 // Feeds may have been added or deactivated.
                 last_resync = None;
             }
-            _ = tokio::time::sleep(TICK) => {}
+            _ = tokio::time::sleep(nap(
+                crate::clock::now_ms(),
+                !tracker.is_empty() || visit_gate.busy || !inbox_is_empty(&inbox),
+                &[schedule.next_due(), visit_gate.next_due],
+            )) => {}
         }
     }
 
@@ -600,6 +636,24 @@ mod tests {
         g.looked(0, || Ok(None)).expect("looked");
         assert!(!g.should_look(i64::MAX, false), "no revisit stored");
         assert!(g.looked(0, || Err(StoreError::Other("x".into()))).is_err());
+    }
+
+    #[test]
+    fn the_scheduler_naps_until_the_next_due_time_within_bounds() {
+        assert_eq!(nap(0, true, &[None]), TICK, "busy: tick");
+        assert_eq!(nap(0, true, &[Some(60_000)]), TICK);
+        assert_eq!(nap(0, false, &[None, None]), MAX_NAP);
+        assert_eq!(nap(0, false, &[Some(60_000), None]), MAX_NAP);
+        assert_eq!(
+            nap(0, false, &[Some(3_000), Some(2_000)]),
+            Duration::from_secs(2)
+        );
+        assert_eq!(nap(5_000, false, &[Some(1_000)]), TICK, "overdue: tick");
+        assert_eq!(
+            nap(i64::MIN, false, &[Some(i64::MAX)]),
+            MAX_NAP,
+            "no overflow"
+        );
     }
 
     #[test]
