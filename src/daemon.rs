@@ -3,8 +3,10 @@
 //!
 //! Feeds are polled when due (per-feed interval with jitter, error backoff),
 //! a feed's new and changed articles are visited right after its poll, due
-//! revisits are picked up every tick, and the dispatcher runs whenever new
-//! events were written (and at least every second).
+//! revisits are picked up on the next tick, and the dispatcher runs whenever
+//! new events were written (and at least every second). The scheduler ticks
+//! every [`TICK`] while work is in flight; otherwise it sleeps until the next
+//! feed or revisit is due (at most [`MAX_NAP`]).
 //!
 //! Most polls of a quiet feed end in `304 Not Modified`, and at 10,000 feeds
 //! those are nearly all the daemon does, so they are kept cheap: the poll

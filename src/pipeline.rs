@@ -85,9 +85,6 @@ pub struct FeedOutcome {
     pub changed_entries: usize,
     /// When the feed is due again (Unix ms), as stored.
     pub next_poll: i64,
-    /// A feed event (`feed.failing`, `feed.recovered`) was written: the
-    /// dispatcher has something to send.
-    pub raised_event: bool,
 }
 
 /// A poll as [`poll_feed`] leaves it.
@@ -192,11 +189,10 @@ pub async fn refresh_feed(ctx: &Context, feed: &FeedRow) -> Result<FeedOutcome, 
     match poll_feed(ctx, feed).await? {
         Polled::Done(out) => Ok(out),
         Polled::NotModified(poll) => {
-            let recovered = record_not_modified(ctx, &[poll])?;
+            record_not_modified(ctx, &[poll])?;
             Ok(FeedOutcome {
                 not_modified: true,
                 next_poll: poll.next_poll,
-                raised_event: recovered > 0,
                 ..FeedOutcome::default()
             })
         }
@@ -228,8 +224,7 @@ pub async fn poll_feed(ctx: &Context, feed: &FeedRow) -> Result<Polled, StoreErr
         Ok(u) => u,
         Err(e) => {
             let message = format!("{}: invalid URL: {e}", feed.url);
-            (out.next_poll, out.raised_event) =
-                record_feed_error(ctx, feed, &message, interval, None)?;
+            out.next_poll = record_feed_error(ctx, feed, &message, interval, None)?;
             out.failed = true;
             return Ok(Polled::Done(out));
         }
@@ -245,7 +240,7 @@ pub async fn poll_feed(ctx: &Context, feed: &FeedRow) -> Result<Polled, StoreErr
         Ok(r) => r,
         Err(e) => {
             metrics::inc(&METRICS.polls_error);
-            (out.next_poll, out.raised_event) =
+            out.next_poll =
                 record_feed_error(ctx, feed, &e.to_string(), interval, e.retry_after())?;
             out.failed = true;
             return Ok(Polled::Done(out));
@@ -272,7 +267,7 @@ pub async fn poll_feed(ctx: &Context, feed: &FeedRow) -> Result<Polled, StoreErr
         Ok(p) => p,
         Err(e) => {
             metrics::inc(&METRICS.polls_error);
-            (out.next_poll, out.raised_event) = record_feed_error(ctx, feed, &e, interval, None)?;
+            out.next_poll = record_feed_error(ctx, feed, &e, interval, None)?;
             out.failed = true;
             return Ok(Polled::Done(out));
         }
@@ -314,7 +309,6 @@ pub async fn poll_feed(ctx: &Context, feed: &FeedRow) -> Result<Polled, StoreErr
         next,
         &recovered,
     )? {
-        out.raised_event = true;
         tracing::info!(feed = %feed.url, "feed recovered");
     }
     Ok(Polled::Done(out))
@@ -336,15 +330,14 @@ fn recovered_event(ctx: &Context, f: &FeedRow, now: i64) -> NewEvent {
     )
 }
 
-/// Records a failed poll; returns when the feed is due again and whether
-/// `feed.failing` was raised.
+/// Records a failed poll; returns when the feed is due again.
 fn record_feed_error(
     ctx: &Context,
     feed: &FeedRow,
     error: &str,
     interval: Duration,
     retry_after: Option<Duration>,
-) -> Result<(i64, bool), StoreError> {
+) -> Result<i64, StoreError> {
     let now = crate::clock::now_ms();
     let next = now + jitter(error_backoff(interval, feed.error_count + 1, retry_after));
     let failing = |f: &FeedRow, since: i64| {
@@ -379,7 +372,7 @@ fn record_feed_error(
     if o.failing_raised {
         tracing::warn!(feed = %feed.url, "feed failing: feed.failing raised");
     }
-    Ok((next, o.failing_raised))
+    Ok(next)
 }
 
 /// Revisit schedule: offsets from first sight. Returns (revisits passed, next due).
