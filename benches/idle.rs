@@ -1,6 +1,9 @@
 //! Idle scale (`cargo bench --bench idle`): `marsad run` with 10,000 feeds on
 //! a loopback server that answers 304 to every conditional request. Reports
-//! the daemon's CPU% and RSS over the run, and the CPU cost of one 304 poll.
+//! the daemon's CPU% and RSS over the run, and the CPU cost of one 304 poll:
+//! all daemon CPU in the window / polls, and net of the scheduler's idle
+//! ticks (measured while no poll is due: between the first burst and the
+//! first 304), and both projected to the configured interval.
 //! Knobs: MARSAD_BENCH_IDLE_FEEDS (10000), MARSAD_BENCH_IDLE_INTERVAL ("5m"),
 //! MARSAD_BENCH_IDLE_SECS (400: more than one interval, so every feed is
 //! polled again after the first burst).
@@ -82,8 +85,20 @@ fn main() {
     let t0 = Instant::now();
     let mut max_rss = 0u64;
     let samples = Arc::new(std::sync::Mutex::new(Vec::new()));
+    // The idle ticks' share: CPU from the end of the burst to the first 304.
+    let mut idle: Option<(f64, f64)> = None; // (cpu seconds, wall seconds)
+    let mut last_print = Instant::now();
     while t0.elapsed() < Duration::from_secs(secs) {
-        std::thread::sleep(Duration::from_secs(10));
+        std::thread::sleep(Duration::from_millis(250));
+        if idle.is_none() && NOT_MODIFIED.load(Ordering::Relaxed) > polls0 {
+            if let Some((cpu, _, _)) = proc_usage(pid) {
+                idle = Some((cpu - cpu0, t0.elapsed().as_secs_f64()));
+            }
+        }
+        if last_print.elapsed() < Duration::from_secs(10) {
+            continue;
+        }
+        last_print = Instant::now();
         if let Some((cpu, rss, _)) = proc_usage(pid) {
             max_rss = max_rss.max(rss);
             let pct = 100.0 * (cpu - cpu0) / t0.elapsed().as_secs_f64();
@@ -109,6 +124,21 @@ fn main() {
     println!("steady state over {wall:.0}s: cpu {:.2}% of one core, rss max {:.1} MB (peak incl. first burst {:.1} MB)", 100.0 * (cpu1 - cpu0) / wall, max_rss as f64 / 1e6, peak as f64 / 1e6);
     if polls > 0 {
         println!("{polls} polls answered 304: {:.0} µs CPU per 304 poll (all daemon CPU in the window / polls)", (cpu1 - cpu0) * 1e6 / polls as f64);
+        let every = marsad::config::parse_duration(&interval)
+            .map(|d| d.as_secs_f64())
+            .unwrap_or(300.0);
+        match idle {
+            // Jitter spreads the first 304s, so the idle stretch is short
+            // with short intervals: trust it from a few seconds up.
+            Some((icpu, iwall)) if iwall >= 5.0 => {
+                let idle_share = icpu / iwall;
+                let net = (cpu1 - cpu0 - idle_share * wall) / polls as f64;
+                let all_in = net + idle_share * every / n as f64;
+                println!("idle ticks (no poll due, {iwall:.0}s): {:.3}% of one core", 100.0 * idle_share);
+                println!("CPU per 304 poll net of the idle ticks: {:.0} µs; with the idle ticks at {n} feeds every {interval}: {:.0} µs, {:.2}% of one core", net * 1e6, all_in * 1e6, 100.0 * all_in * n as f64 / every);
+            }
+            _ => println!("idle stretch too short to measure the idle ticks: raise MARSAD_BENCH_IDLE_INTERVAL"),
+        }
     } else {
         println!("no 304 polls in the window: raise MARSAD_BENCH_IDLE_SECS above the interval");
     }

@@ -15,7 +15,8 @@ use crate::metrics::{self, METRICS};
 use crate::model::Article;
 use crate::state::{self, Effect};
 use crate::store::{
-    ArticleRow, ClaimRow, FeedRow, NewEvent, NewVersion, StateUpdate, Store, StoreError,
+    ArticleRow, ClaimRow, FeedRow, NewEvent, NewVersion, NotModifiedPoll, StateUpdate, Store,
+    StoreError,
 };
 use crate::text::{compare_key, normalize_body};
 use sha2::{Digest, Sha256};
@@ -82,6 +83,18 @@ pub struct FeedOutcome {
     pub entries: usize,
     pub new_articles: usize,
     pub changed_entries: usize,
+    /// When the feed is due again (Unix ms), as stored.
+    pub next_poll: i64,
+}
+
+/// A poll as [`poll_feed`] leaves it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Polled {
+    /// A 304, not yet recorded: the caller records it with
+    /// [`record_not_modified`] (the daemon batches a tick's worth).
+    NotModified(NotModifiedPoll),
+    /// Anything else, already recorded.
+    Done(FeedOutcome),
 }
 
 /// What an article visit did.
@@ -173,6 +186,35 @@ fn contain<T>(what: &str, url: &str, f: impl FnOnce() -> T) -> Result<T, String>
 /// Polls one feed and records its entries. Errors are recorded on the feed,
 /// never returned: only storage failures are.
 pub async fn refresh_feed(ctx: &Context, feed: &FeedRow) -> Result<FeedOutcome, StoreError> {
+    match poll_feed(ctx, feed).await? {
+        Polled::Done(out) => Ok(out),
+        Polled::NotModified(poll) => {
+            record_not_modified(ctx, &[poll])?;
+            Ok(FeedOutcome {
+                not_modified: true,
+                next_poll: poll.next_poll,
+                ..FeedOutcome::default()
+            })
+        }
+    }
+}
+
+/// Records 304s (one transaction for all), with a `feed.recovered` event for
+/// each feed that was failing. Returns how many recovered.
+pub fn record_not_modified(ctx: &Context, polls: &[NotModifiedPoll]) -> Result<usize, StoreError> {
+    let recovered = ctx
+        .store
+        .feeds_not_modified(polls, &|f, now| recovered_event(ctx, f, now))?;
+    for f in &recovered {
+        tracing::info!(feed = %f.url, "feed recovered");
+    }
+    Ok(recovered.len())
+}
+
+/// [`refresh_feed`], except that a 304 is handed back unrecorded: all there
+/// is to store for it is two times, which the daemon writes for a whole tick
+/// in one transaction.
+pub async fn poll_feed(ctx: &Context, feed: &FeedRow) -> Result<Polled, StoreError> {
     let mut out = FeedOutcome::default();
     let interval = ctx
         .feed_config(&feed.url)
@@ -181,15 +223,10 @@ pub async fn refresh_feed(ctx: &Context, feed: &FeedRow) -> Result<FeedOutcome, 
     let url = match Url::parse(&feed.url) {
         Ok(u) => u,
         Err(e) => {
-            record_feed_error(
-                ctx,
-                feed,
-                &format!("{}: invalid URL: {e}", feed.url),
-                interval,
-                None,
-            )?;
+            let message = format!("{}: invalid URL: {e}", feed.url);
+            out.next_poll = record_feed_error(ctx, feed, &message, interval, None)?;
             out.failed = true;
-            return Ok(out);
+            return Ok(Polled::Done(out));
         }
     };
     let req = Request {
@@ -203,26 +240,25 @@ pub async fn refresh_feed(ctx: &Context, feed: &FeedRow) -> Result<FeedOutcome, 
         Ok(r) => r,
         Err(e) => {
             metrics::inc(&METRICS.polls_error);
-            record_feed_error(ctx, feed, &e.to_string(), interval, e.retry_after())?;
+            out.next_poll =
+                record_feed_error(ctx, feed, &e.to_string(), interval, e.retry_after())?;
             out.failed = true;
-            return Ok(out);
+            return Ok(Polled::Done(out));
         }
     };
     let now = crate::clock::now_ms();
     let next = now + jitter(interval);
-    let recovered = |f: &FeedRow| recovered_event(ctx, f, now);
     if resp.not_modified() {
         metrics::inc(&METRICS.polls_not_modified);
         METRICS.poll_latency.observe(started.elapsed());
-        if ctx
-            .store
-            .feed_not_modified(feed.id, now, next, &recovered)?
-        {
-            tracing::info!(feed = %feed.url, "feed recovered");
-        }
-        out.not_modified = true;
-        return Ok(out);
+        return Ok(Polled::NotModified(NotModifiedPoll {
+            id: feed.id,
+            polled_at: now,
+            next_poll: next,
+        }));
     }
+    out.next_poll = next;
+    let recovered = |f: &FeedRow| recovered_event(ctx, f, now);
     let parsed = contain("feed parsing", &feed.url, || {
         crate::feed::parse(&resp.body, resp.content_type.as_deref(), Some(&resp.url))
     })
@@ -231,9 +267,9 @@ pub async fn refresh_feed(ctx: &Context, feed: &FeedRow) -> Result<FeedOutcome, 
         Ok(p) => p,
         Err(e) => {
             metrics::inc(&METRICS.polls_error);
-            record_feed_error(ctx, feed, &e, interval, None)?;
+            out.next_poll = record_feed_error(ctx, feed, &e, interval, None)?;
             out.failed = true;
-            return Ok(out);
+            return Ok(Polled::Done(out));
         }
     };
     metrics::inc(&METRICS.polls_ok);
@@ -275,7 +311,7 @@ pub async fn refresh_feed(ctx: &Context, feed: &FeedRow) -> Result<FeedOutcome, 
     )? {
         tracing::info!(feed = %feed.url, "feed recovered");
     }
-    Ok(out)
+    Ok(Polled::Done(out))
 }
 
 fn recovered_event(ctx: &Context, f: &FeedRow, now: i64) -> NewEvent {
@@ -294,13 +330,14 @@ fn recovered_event(ctx: &Context, f: &FeedRow, now: i64) -> NewEvent {
     )
 }
 
+/// Records a failed poll; returns when the feed is due again.
 fn record_feed_error(
     ctx: &Context,
     feed: &FeedRow,
     error: &str,
     interval: Duration,
     retry_after: Option<Duration>,
-) -> Result<(), StoreError> {
+) -> Result<i64, StoreError> {
     let now = crate::clock::now_ms();
     let next = now + jitter(error_backoff(interval, feed.error_count + 1, retry_after));
     let failing = |f: &FeedRow, since: i64| {
@@ -335,7 +372,7 @@ fn record_feed_error(
     if o.failing_raised {
         tracing::warn!(feed = %feed.url, "feed failing: feed.failing raised");
     }
-    Ok(())
+    Ok(next)
 }
 
 /// Revisit schedule: offsets from first sight. Returns (revisits passed, next due).

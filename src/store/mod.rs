@@ -12,7 +12,7 @@ mod outbox;
 pub mod raw;
 
 pub use articles::{ArticleRow, ClaimRow, EntryOutcome, NewVersion, StateUpdate, VersionRow};
-pub use feeds::{FeedErrorOutcome, FeedRow};
+pub use feeds::{FeedErrorOutcome, FeedRow, NotModifiedPoll};
 pub use outbox::{Delivery, OutboxRow};
 
 use rusqlite::{Connection, OptionalExtension};
