@@ -134,7 +134,7 @@ impl Store {
 
     /// `(id, next_poll_at)` of every active feed: the daemon keeps the poll
     /// schedule in memory from this, so a tick with nothing due asks nothing
-    /// (there is no index on `next_poll_at`: asking means a scan).
+    /// (a scan of the active feeds, done once a minute).
     pub fn feed_schedule(&self) -> Result<Vec<(i64, i64)>> {
         let conn = self.conn();
         let mut st = conn.prepare_cached("SELECT id, next_poll_at FROM feeds WHERE active = 1")?;

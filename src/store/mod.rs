@@ -28,6 +28,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "page_templates",
         include_str!("../../migrations/0002_page_templates.sql"),
     ),
+    (
+        3,
+        "feeds_due_index",
+        include_str!("../../migrations/0003_feeds_due_index.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -52,7 +52,8 @@ impl Store {
     /// (flagged by `next_attempt_at`) so the dispatcher can keep per-key order.
     pub fn pending_deliveries(&self, limit: usize) -> Result<Vec<(Delivery, i64)>> {
         let conn = self.conn();
-        let mut st = conn.prepare(
+        // Asked every second by the dispatcher: keep the statement prepared.
+        let mut st = conn.prepare_cached(
             "SELECT o.id, o.event_id, e.type, o.webhook, e.payload, o.attempts, o.created_at, e.ordering_key, o.next_attempt_at
              FROM outbox o JOIN events e ON e.id = o.event_id WHERE o.status = 'pending' ORDER BY o.id LIMIT ?1",
         )?;
@@ -103,7 +104,8 @@ impl Store {
     /// Outbox rows: pending ones, or the dead-lettered ones.
     pub fn outbox(&self, dead: bool, limit: usize) -> Result<Vec<OutboxRow>> {
         let conn = self.conn();
-        let mut st = conn.prepare(
+        // Asked every second by the dispatcher: keep the statement prepared.
+        let mut st = conn.prepare_cached(
             "SELECT o.id, o.event_id, e.type, o.webhook, o.status, o.attempts, o.next_attempt_at, o.last_error, o.created_at, o.delivered_at
              FROM outbox o JOIN events e ON e.id = o.event_id WHERE o.status = ?1 ORDER BY o.id LIMIT ?2",
         )?;
