@@ -308,7 +308,7 @@ pub async fn run(ctx: Context, shutdown: Shutdown, opts: Options) -> Result<(), 
     );
     notify::send("READY=1");
     let mut last_status = Instant::now() - Duration::from_secs(60);
-    // The STATUS line costs nine COUNT queries: only worth it when systemd listens.
+    // The STATUS line costs four small COUNT queries: only worth it when systemd listens.
     let status_wanted = std::env::var_os("NOTIFY_SOCKET").is_some();
     let inbox: Inbox = Arc::default();
     let mut schedule = Schedule::default();
@@ -401,10 +401,16 @@ pub async fn run(ctx: Context, shutdown: Shutdown, opts: Options) -> Result<(), 
         }
         if status_wanted && last_status.elapsed() >= Duration::from_secs(5) {
             last_status = Instant::now();
-            if let Ok(s) = ctx.store.stats() {
+            if let Ok(s) = ctx.store.status_counts() {
                 notify::send(&format!(
-                    "STATUS={} feeds, {} failing, {} articles, outbox {} pending, {} dead",
-                    s.feeds, s.failing_feeds, s.articles, s.outbox_pending, s.outbox_dead
+                    "STATUS={} feeds, {} failing, {} new versions since start, outbox {} pending, {} dead",
+                    s.feeds,
+                    s.failing_feeds,
+                    crate::metrics::METRICS
+                        .versions_stored
+                        .load(std::sync::atomic::Ordering::Relaxed),
+                    s.outbox_pending,
+                    s.outbox_dead
                 ));
             }
         }

@@ -30,8 +30,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (
         3,
-        "feeds_due_index",
-        include_str!("../../migrations/0003_feeds_due_index.sql"),
+        "indexes",
+        include_str!("../../migrations/0003_indexes.sql"),
     ),
 ];
 
@@ -241,6 +241,27 @@ impl Store {
         })
     }
 
+    /// The few counts the daemon's systemd STATUS line shows every 5 s:
+    /// feeds (a small table) and the outbox's pending and dead rows (partial
+    /// indexes), never a count over the tables that grow with history.
+    pub fn status_counts(&self) -> Result<StatusCounts> {
+        let conn = self.conn();
+        let mut st = conn.prepare_cached(
+            "SELECT (SELECT COUNT(*) FROM feeds WHERE active = 1),
+                    (SELECT COUNT(*) FROM feeds WHERE active = 1 AND error_count > 0),
+                    (SELECT COUNT(*) FROM outbox WHERE status = 'pending'),
+                    (SELECT COUNT(*) FROM outbox WHERE status = 'dead')",
+        )?;
+        Ok(st.query_row([], |r| {
+            Ok(StatusCounts {
+                feeds: r.get(0)?,
+                failing_feeds: r.get(1)?,
+                outbox_pending: r.get(2)?,
+                outbox_dead: r.get(3)?,
+            })
+        })?)
+    }
+
     /// Events raised so far, by type.
     pub fn events_by_type(&self) -> Result<Vec<(String, i64)>> {
         let conn = self.conn();
@@ -273,6 +294,15 @@ pub struct Stats {
     pub outbox_pending: i64,
     pub outbox_dead: i64,
     pub oldest_pending_at: Option<i64>,
+}
+
+/// See [`Store::status_counts`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StatusCounts {
+    pub feeds: i64,
+    pub failing_feeds: i64,
+    pub outbox_pending: i64,
+    pub outbox_dead: i64,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -363,6 +393,27 @@ mod tests {
         assert_eq!(s.version_page(5, 1).unwrap().unwrap(), page1);
         assert_eq!(s.version_page(5, 2).unwrap().unwrap(), page2);
         assert_eq!(s.integrity_check().unwrap(), "ok");
+    }
+
+    /// The STATUS counts run every 5 s for as long as the daemon runs: none
+    /// of them may scan a table that grows with history.
+    #[test]
+    fn status_counts_use_indexes_not_table_scans() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(&dir.path().join("s.db")).unwrap();
+        assert_eq!(s.status_counts().unwrap(), StatusCounts::default());
+        let conn = s.conn();
+        let mut st = conn
+            .prepare("EXPLAIN QUERY PLAN SELECT (SELECT COUNT(*) FROM outbox WHERE status = 'pending'), (SELECT COUNT(*) FROM outbox WHERE status = 'dead')")
+            .unwrap();
+        let plan: Vec<String> = st
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        for step in plan.iter().filter(|p| p.contains("outbox")) {
+            assert!(step.contains("INDEX"), "{plan:?}");
+        }
     }
 
     #[test]
