@@ -54,7 +54,7 @@ fn a_fall_alerts_once_a_repeat_and_a_denial_do_not() {
             &[("a1", "اشتباكات قرب هجليج", &site.url("/ar/1"))],
         )),
     );
-    site.set("/en.xml", Page::rss(&rss("English", &[])));
+    site.set("/en.xml", Page::rss(&empty_rss("English")));
     site.set(
         "/ar/1",
         Page::html(&article_page("اشتباكات قرب هجليج", &[p1, p2], "x")),

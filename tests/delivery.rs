@@ -31,11 +31,7 @@ fn a_slow_receiver_does_not_hold_back_another() {
             )
         })
         .collect();
-    let refs: Vec<(&str, &str, &str)> = items
-        .iter()
-        .map(|(g, t, u)| (g.as_str(), t.as_str(), u.as_str()))
-        .collect();
-    site.set("/feed.xml", Page::rss(&rss("Site", &refs)));
+    site.set("/feed.xml", Page::rss(&rss("Site", &items)));
     let para = |i: usize, k: usize| {
         format!("Story {i}: residents of district {k} said the water supply had been restored on Sunday morning.")
     };

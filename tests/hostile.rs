@@ -248,7 +248,7 @@ fn redirect_loops_and_long_chains_are_refused() {
             Page::redirect(&format!("/six/{}", i + 1)),
         );
     }
-    site.set("/six/7", Page::rss(&rss("Six", &[])));
+    site.set("/six/7", Page::rss(&empty_rss("Six")));
     // Exactly five: still fine.
     for i in 1..=5 {
         site.set(
@@ -490,7 +490,7 @@ fn a_feed_down_for_hours_raises_one_failing_and_one_recovered() {
     assert_eq!(rx.accepted("feed.recovered").len(), 0);
 
     // Back up.
-    site.set("/flaky.xml", Page::rss(&rss("Flaky", &[])));
+    site.set("/flaky.xml", Page::rss(&empty_rss("Flaky")));
     for offset in ["3h", "4h", "5h"] {
         timed_once(&env, offset);
     }

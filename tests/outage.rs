@@ -61,11 +61,7 @@ fn setup_n(site: &Site, hooks: &[String], n: usize) -> Env {
             )
         })
         .collect();
-    let refs: Vec<(&str, &str, &str)> = items
-        .iter()
-        .map(|(g, t, u)| (g.as_str(), t.as_str(), u.as_str()))
-        .collect();
-    site.set("/feed.xml", Page::rss(&rss("Loopback", &refs)));
+    site.set("/feed.xml", Page::rss(&rss("Loopback", &items)));
     set_n_articles(site, 0, n);
     let env = Env::new();
     let mut text = format!(

@@ -72,14 +72,10 @@ fn first_pages_of_one_site_are_deltas_against_its_template_and_read_back_exactly
         site.url("/feed.xml")
     ));
     let urls: Vec<String> = (0..5).map(|i| site.url(&format!("/news/{i}"))).collect();
-    let items: Vec<(String, String, String)> = (0..5)
+    let mut items: Vec<(String, String, String)> = (0..5)
         .map(|i| (format!("g{i}"), format!("Story {i}"), urls[i].clone()))
         .collect();
-    let refs: Vec<(&str, &str, &str)> = items
-        .iter()
-        .map(|(g, t, u)| (g.as_str(), t.as_str(), u.as_str()))
-        .collect();
-    site.set("/feed.xml", Page::rss(&rss("Site", &refs)));
+    site.set("/feed.xml", Page::rss(&rss("Site", &items)));
     let pages: Vec<String> = (0..5)
         .map(|i| site_page("main", &format!("Story {i}"), &story(i)))
         .collect();
@@ -124,9 +120,8 @@ fn first_pages_of_one_site_are_deltas_against_its_template_and_read_back_exactly
     // back, and the usual layout keeps its template.
     let redesigned = site_page("relaunch", "Story 5", &story(5));
     let url5 = site.url("/news/5");
-    let mut refs2 = refs.clone();
-    refs2.push(("g5", "Story 5", &url5));
-    site.set("/feed.xml", Page::rss(&rss("Site", &refs2)));
+    items.push(("g5".into(), "Story 5".into(), url5.clone()));
+    site.set("/feed.xml", Page::rss(&rss("Site", &items)));
     site.set("/news/5", Page::html(&redesigned));
     pass(&env, 1);
     let (dict, _, id5) = stored(&db, &url5, 1);
@@ -149,8 +144,8 @@ fn first_pages_of_one_site_are_deltas_against_its_template_and_read_back_exactly
 
     let usual = site_page("main", "Story 6", &story(6));
     let url6 = site.url("/news/6");
-    refs2.push(("g6", "Story 6", &url6));
-    site.set("/feed.xml", Page::rss(&rss("Site", &refs2)));
+    items.push(("g6".into(), "Story 6".into(), url6.clone()));
+    site.set("/feed.xml", Page::rss(&rss("Site", &items)));
     site.set("/news/6", Page::html(&usual));
     pass(&env, 2);
     assert_eq!(stored(&db, &url6, 1).0, Some(template));

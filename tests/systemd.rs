@@ -58,8 +58,8 @@ fn notify_ready_watchdog_reload_and_stop() {
             .collect();
         env.write_config(&format!("[poll]\ninterval = \"1h\"\n\n{feeds}"));
     };
-    site.set("/one.xml", Page::rss(&rss("One", &[])));
-    site.set("/two.xml", Page::rss(&rss("Two", &[])));
+    site.set("/one.xml", Page::rss(&empty_rss("One")));
+    site.set("/two.xml", Page::rss(&empty_rss("Two")));
     cfg(&["/one.xml"]);
     let sock_path = env.dir.path().join("notify.sock");
     let sock = UnixDatagram::bind(&sock_path).unwrap();

@@ -396,11 +396,23 @@ pub fn wait_until(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
 }
 
 /// An RSS 2.0 feed with (guid, title, link) items.
-pub fn rss(title: &str, items: &[(&str, &str, &str)]) -> String {
+/// An RSS feed with no items.
+pub fn empty_rss(title: &str) -> String {
+    rss::<&str, &str, &str>(title, &[])
+}
+
+/// An RSS feed of `(guid, title, link)` items (borrowed or owned strings).
+pub fn rss<G: AsRef<str>, T: AsRef<str>, L: AsRef<str>>(
+    title: &str,
+    items: &[(G, T, L)],
+) -> String {
     let mut s = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><title>{title}</title><link>http://example.invalid/</link><description>test</description>\n");
     for (guid, t, link) in items {
         s.push_str(&format!(
-            "<item><guid>{guid}</guid><title>{t}</title><link>{link}</link></item>\n"
+            "<item><guid>{}</guid><title>{}</title><link>{}</link></item>\n",
+            guid.as_ref(),
+            t.as_ref(),
+            link.as_ref()
         ));
     }
     s.push_str("</channel></rss>\n");
