@@ -189,6 +189,184 @@ fn storage(c: &mut Criterion) {
     g.finish();
 }
 
+/// A CA and a `localhost` certificate it signed, made with the `openssl`
+/// command (absent: `None`, and the TLS benchmark is skipped).
+fn test_pki(dir: &Path) -> Option<(Vec<u8>, Vec<u8>, Vec<u8>)> {
+    let run = |args: &[&str]| {
+        std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+    ];
+    let ok = run(&[
+        &["req", "-x509"][..],
+        &ec,
+        &[
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=bench CA",
+        ],
+    ]
+    .concat())
+        && run(&[
+            &["req"][..],
+            &ec,
+            &[
+                "-keyout",
+                "leaf.key",
+                "-out",
+                "leaf.csr",
+                "-subj",
+                "/CN=localhost",
+            ],
+        ]
+        .concat())
+        && std::fs::write(dir.join("ext"), "subjectAltName=DNS:localhost\n").is_ok()
+        && run(&[
+            "x509",
+            "-req",
+            "-in",
+            "leaf.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "leaf.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "ext",
+        ]);
+    if !ok {
+        eprintln!("notice: openssl not available; TLS handshake benchmark skipped");
+        return None;
+    }
+    let read = |f: &str| std::fs::read(dir.join(f)).ok();
+    Some((read("ca.pem")?, read("leaf.pem")?, read("leaf.key")?))
+}
+
+/// TLS handshakes with rustls (ring), client and server in memory: what a
+/// poll pays when it cannot reuse a connection, fully or resumed from a
+/// session ticket. Both sides' CPU is counted; the client's share is less.
+fn tls(c: &mut Criterion) {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
+    use std::sync::Arc;
+    let Ok(dir) = tempfile::tempdir() else { return };
+    let Some((ca, leaf, key)) = test_pki(dir.path()) else {
+        return;
+    };
+    // What marsad's fetcher uses (X25519 first); MARSAD_BENCH_TLS_RING_ORDER=1
+    // keeps ring's own order (P-384 first) for comparison.
+    let provider = Arc::new(
+        if std::env::var("MARSAD_BENCH_TLS_RING_ORDER").is_ok_and(|v| v == "1") {
+            #[allow(deprecated)]
+            rustls::crypto::ring::default_provider()
+        } else {
+            marsad::fetch::crypto_provider()
+        },
+    );
+    let (Ok(ca), Ok(leaf), Ok(key)) = (
+        CertificateDer::from_pem_slice(&ca),
+        CertificateDer::from_pem_slice(&leaf),
+        PrivateKeyDer::from_pem_slice(&key),
+    ) else {
+        return;
+    };
+    let mut roots = rustls::RootCertStore::empty();
+    if roots.add(ca).is_err() {
+        return;
+    }
+    let Ok(server) = rustls::ServerConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map(|b| b.with_no_client_auth())
+        .and_then(|b| b.with_single_cert(vec![leaf], key))
+    else {
+        return;
+    };
+    let server = Arc::new(server);
+    let client = |resume: bool| {
+        let mut cfg = rustls::ClientConfig::builder_with_provider(provider.clone())
+            .with_safe_default_protocol_versions()
+            .expect("protocol versions")
+            .with_root_certificates(roots.clone())
+            .with_no_client_auth();
+        if !resume {
+            cfg.resumption = rustls::client::Resumption::disabled();
+        }
+        Arc::new(cfg)
+    };
+    // One handshake, bytes passed between the two sides in memory; the
+    // server's session tickets are read so the client can resume next time.
+    let handshake = |cfg: &Arc<rustls::ClientConfig>| {
+        let name = ServerName::try_from("localhost").expect("name");
+        let mut cl = rustls::ClientConnection::new(cfg.clone(), name).expect("client");
+        let mut sv = rustls::ServerConnection::new(server.clone()).expect("server");
+        let mut buf = Vec::new();
+        for _ in 0..10 {
+            buf.clear();
+            while cl.wants_write() {
+                cl.write_tls(&mut buf).expect("client write");
+            }
+            let mut rd = &buf[..];
+            while !rd.is_empty() {
+                sv.read_tls(&mut rd).expect("server read");
+            }
+            sv.process_new_packets().expect("server handshake");
+            buf.clear();
+            while sv.wants_write() {
+                sv.write_tls(&mut buf).expect("server write");
+            }
+            let mut rd = &buf[..];
+            while !rd.is_empty() {
+                cl.read_tls(&mut rd).expect("client read");
+            }
+            cl.process_new_packets().expect("client handshake");
+            if !cl.is_handshaking() && !sv.is_handshaking() && !sv.wants_write() {
+                break;
+            }
+        }
+        assert!(!cl.is_handshaking());
+        (
+            cl.negotiated_key_exchange_group().map(|g| g.name()),
+            cl.negotiated_cipher_suite().map(|c| c.suite()),
+            cl.handshake_kind(),
+        )
+    };
+    let mut g = c.benchmark_group("tls");
+    g.sample_size(20);
+    let full = client(false);
+    eprintln!("tls: negotiated {:?}", handshake(&full));
+    g.bench_function(
+        "full handshake (TLS 1.3, P-256 certificate, both sides)",
+        |b| b.iter(|| handshake(&full)),
+    );
+    let resumed = client(true);
+    handshake(&resumed);
+    eprintln!("tls: then {:?}", handshake(&resumed));
+    g.bench_function("resumed handshake (session ticket, both sides)", |b| {
+        b.iter(|| handshake(&resumed))
+    });
+    g.finish();
+}
+
 /// A long Arabic article: the seed report, repeated to ~40 paragraphs.
 fn long_article() -> Vec<String> {
     let seed = shared().and_then(|s| std::fs::read_to_string(s.join("seed/000_7187d61b976f2afd.txt")).ok()).unwrap_or_else(|| "أعلنت مصادر عسكرية أن الجيش استعاد السيطرة على حقل العمر النفطي.\nوقالت قسد إن الهجمات مستمرة.".repeat(10));
@@ -249,5 +427,5 @@ fn claims(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, feeds, extraction, storage, versions, claims);
+criterion_group!(benches, feeds, extraction, storage, versions, claims, tls);
 criterion_main!(benches);

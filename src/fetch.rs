@@ -122,12 +122,30 @@ impl std::fmt::Debug for Fetcher {
     }
 }
 
+/// The TLS crypto provider for every HTTPS connection marsad makes: rustls
+/// with ring (it builds faster than aws-lc), offering X25519 first, then
+/// P-256, then P-384. ring's provider as shipped offers P-384 first, whose
+/// key exchange runs on ring's generic big-number code: a full handshake then
+/// costs about four times the CPU (see BENCHMARKS.md), paid by every poll
+/// that cannot reuse a connection.
+#[allow(deprecated)] // ring lacks post-quantum key exchange; fine for fetching news
+pub fn crypto_provider() -> rustls::crypto::CryptoProvider {
+    use rustls::crypto::ring::{self, kx_group};
+    rustls::crypto::CryptoProvider {
+        kx_groups: vec![kx_group::X25519, kx_group::SECP256R1, kx_group::SECP384R1],
+        ..ring::default_provider()
+    }
+}
+
+/// Installs [`crypto_provider`] as the process default (reqwest is built
+/// without one); installing twice is harmless.
+pub fn install_crypto_provider() {
+    let _ = crypto_provider().install_default();
+}
+
 impl Fetcher {
     pub fn new(cfg: &FetchConfig, poll: &PollConfig) -> Result<Fetcher, FetchError> {
-        // reqwest is built without a default crypto provider (ring builds
-        // faster than aws-lc); installing twice is harmless.
-        #[allow(deprecated)] // ring lacks post-quantum key exchange; fine for fetching news
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        install_crypto_provider();
         // Redirects are followed by hand in `get_inner`, so that every hop
         // is checked: a hop that leaves the trusted origin goes through the
         // guarded client like any untrusted link.
@@ -467,6 +485,16 @@ pub fn same_origin(a: &Url, b: &Url) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tls_offers_x25519_first() {
+        let names: Vec<String> = crypto_provider()
+            .kx_groups
+            .iter()
+            .map(|g| format!("{:?}", g.name()))
+            .collect();
+        assert_eq!(names, ["X25519", "secp256r1", "secp384r1"]);
+    }
 
     #[test]
     fn public_and_private_addresses() {

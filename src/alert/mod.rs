@@ -56,8 +56,7 @@ impl Dispatcher {
         cfg: DeliveryConfig,
         user_agent: &str,
     ) -> Result<Self, String> {
-        #[allow(deprecated)] // see fetch.rs
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        crate::fetch::install_crypto_provider();
         let client = reqwest::Client::builder()
             .user_agent(user_agent)
             .timeout(cfg.timeout)
