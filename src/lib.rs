@@ -17,7 +17,7 @@
 //! | module | owns |
 //! |---|---|
 //! | [`config`] | the TOML file → validated [`config::Config`], errors with file/line/key |
-//! | [`store`] | SQLite: migrations, all SQL, the one transaction per version |
+//! | [`store`] | SQLite: migrations, all SQL, the one transaction per version, pages as zstd deltas |
 //! | [`fetch`] | HTTP: timeouts, body cap, redirects, conditional GET, per-host limits |
 //! | [`charset`] | bytes → text for HTML (header, BOM, meta, sniffing) |
 //! | [`feed`] | feed bytes → entries; URL canonicalisation (pure) |
@@ -26,7 +26,7 @@
 //! | [`diff`] | previous version → next version: added/removed sentences (pure) |
 //! | [`detect`] | text + watchlist → control claims (pure) |
 //! | [`state`] | claims + current controller → transitions (pure) |
-//! | [`alert`] | outbox dispatcher, webhook signing, retry schedule |
+//! | [`alert`] | outbox dispatcher (each webhook side by side), webhook signing, retry schedule |
 //! | [`pipeline`] | one feed refresh / article visit, end to end |
 //! | [`daemon`] | scheduler, workers, shutdown |
 //! | [`cli`] | the sub-commands |

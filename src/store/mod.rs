@@ -5,6 +5,8 @@
 //! claims, the facility state it moves, its events and their outbox rows are
 //! written in one transaction ([`Store::commit_version`]), so a crash never
 //! leaves a change without its alert or an alert without its change.
+//! Pages are kept exactly as fetched, as zstd deltas against another page
+//! ([`raw`] says which).
 
 mod articles;
 mod feeds;
