@@ -256,9 +256,13 @@ fn settle(ctx: &Context, inbox: &Inbox, schedule: &mut Schedule, wake: &Notify, 
             }
         }
         Err(e) => {
-            tracing::error!(error = %e, feeds = polls.len(), "storing 304 polls failed; polling them again");
+            // Not `now`: while the database refuses writes (disk full), that
+            // would poll every one of these feeds again on every tick. The
+            // schedule's rebuild from the database (every minute) brings them
+            // back sooner if their stored due time has passed.
+            tracing::error!(error = %e, feeds = polls.len(), "storing 304 polls failed; they will be polled again");
             for p in &polls {
-                schedule.push(p.id, now);
+                schedule.push(p.id, p.next_poll);
             }
         }
     }
