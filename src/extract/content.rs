@@ -77,11 +77,85 @@ fn run(dom: &Dom, pass: Pass) -> Vec<Para> {
         .chain(dom.ancestors(core).take_while(|&a| a != top))
         .collect();
     let selected = with_siblings(dom, &scores, &boiler, top);
+    let leads = find_leads(dom, core, top);
     let mut out = Emitter::default();
-    for &s in &selected {
-        emit(dom, s, pass, &mut out, &protected);
+    for &l in &leads {
+        emit(dom, l, pass, &mut out, &protected, &[]);
+        // A lead may be an inline element: it is a paragraph of its own.
+        out.flush();
     }
-    out.finish()
+    let lead_paras = out.paras.len();
+    for &s in &selected {
+        emit(dom, s, pass, &mut out, &protected, &leads);
+    }
+    let mut paras = out.finish();
+    drop_repeated_leads(&mut paras, lead_paras);
+    paras
+}
+
+/// Most standfirst elements taken from one page (a lead and a subtitle).
+const MAX_LEADS: usize = 2;
+
+/// Lead texts shorter than this are labels ("Teaser"), longer ones are
+/// more likely a whole story box than a standfirst.
+const LEAD_LEN: std::ops::RangeInclusive<usize> = 15..=1500;
+
+/// The article's standfirst: elements named as a lead or subtitle (see
+/// `hints`) that stand before the body inside the article that holds it,
+/// typically in its header, which is otherwise dropped as furniture.
+fn find_leads(dom: &Dom, core: usize, top: usize) -> Vec<usize> {
+    // The article is the nearest <article> or <main> around the body; a
+    // page without either only gets a lead from close to the body.
+    let scope = std::iter::once(core)
+        .chain(dom.ancestors(core))
+        .take(12)
+        .find(|&a| matches!(dom.nodes[a].tag, Tag::Article | Tag::Main))
+        .unwrap_or_else(|| dom.ancestors(top).take(2).last().unwrap_or(top));
+    let mut out: Vec<usize> = Vec::new();
+    // Pre-order arena: every node between `scope` and `core` is inside
+    // `scope` and before the body.
+    for i in scope.saturating_add(1)..core {
+        let n = &dom.nodes[i];
+        if !n.lead || n.tag == Tag::H(1) || !LEAD_LEN.contains(&n.text_len) {
+            continue;
+        }
+        if dom.link_density(i) > 0.3 || dom.ancestors(core).any(|a| a == i) {
+            continue;
+        }
+        let mut path = dom.ancestors(i).take_while(|&a| a != scope);
+        // Teasers of other stories sit in lists, links and "related" boxes.
+        let in_furniture = path.any(|a| {
+            out.contains(&a)
+                || matches!(dom.nodes[a].hint, Hint::Strong | Hint::Never)
+                || matches!(dom.nodes[a].tag, Tag::Li | Tag::A | Tag::Figure)
+        });
+        if !in_furniture {
+            out.push(i);
+            if out.len() == MAX_LEADS {
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Sites that repeat the standfirst as the first paragraph of the body
+/// would show it twice: the copy before the body goes.
+fn drop_repeated_leads(paras: &mut Vec<Para>, lead_paras: usize) {
+    let mut i = 0;
+    let mut left = lead_paras;
+    while i < left {
+        let repeated = paras[left..]
+            .iter()
+            .take(5)
+            .any(|p| p.text.contains(paras[i].text.as_str()));
+        if repeated {
+            paras.remove(i);
+            left -= 1;
+        } else {
+            i += 1;
+        }
+    }
 }
 
 /// Diagnostics: the best candidates with their scores and the selection
@@ -573,8 +647,16 @@ enum Step {
     Exit(usize),
 }
 
-/// Appends the text of the subtree at `root` to `out`.
-fn emit(dom: &Dom, root: usize, pass: Pass, out: &mut Emitter, protected: &[usize]) {
+/// Appends the text of the subtree at `root` to `out`, leaving out the
+/// `skip` subtrees (emitted already).
+fn emit(
+    dom: &Dom,
+    root: usize,
+    pass: Pass,
+    out: &mut Emitter,
+    protected: &[usize],
+    skip: &[usize],
+) {
     let mut stack = vec![Step::Enter(root)];
     while let Some(step) = stack.pop() {
         match step {
@@ -590,6 +672,9 @@ fn emit(dom: &Dom, root: usize, pass: Pass, out: &mut Emitter, protected: &[usiz
                     && !protected.contains(&i)
                     && (is_boiler(dom, i, pass) || is_junk_container(dom, i, pass))
                 {
+                    continue;
+                }
+                if skip.contains(&i) {
                     continue;
                 }
                 if n.tag.is_block() {
@@ -649,6 +734,22 @@ mod tests {
     fn no_article() {
         assert!(text_of("<body><ul><li><a href=/a>Link one</a></li><li><a href=/b>Link two</a></li></ul></body>").is_empty());
         assert!(text_of("").is_empty());
+    }
+
+    #[test]
+    fn lead_in_article_header_is_kept() {
+        let lead = "Schools get more money next year, but rural bus lines lose theirs.";
+        let html = format!(
+            "<body><article><header><h1>Budget</h1><p class=byline>By A. Writer</p>\
+             <p class=article-lead>{lead}</p></header><div class=body><p>{P1}</p><p>{P2}</p></div>\
+             </article><aside><p class=teaser>Another story, elsewhere on the page, not ours.</p></aside></body>"
+        );
+        assert_eq!(text_of(&html), vec![lead.to_string(), P1.into(), P2.into()]);
+        // Repeated as the first paragraph of the body: kept once.
+        let html = format!(
+            "<body><article><header><p class=intro>{P1}</p></header><div><p>{P1}</p><p>{P2}</p></div></article></body>"
+        );
+        assert_eq!(text_of(&html), vec![P1.to_string(), P2.into()]);
     }
 
     #[test]

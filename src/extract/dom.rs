@@ -113,6 +113,8 @@ pub struct Node<'a> {
     pub hint: Hint,
     /// Class weight (readability-style, ±25).
     pub weight: i32,
+    /// Named as the article's lead or subtitle by class, id or itemprop.
+    pub lead: bool,
     // Statistics of the subtree (visible text only).
     pub text_len: usize,
     pub link_len: usize,
@@ -215,8 +217,8 @@ impl<'a> Dom<'a> {
         // (node, parent index, inside a link)
         let mut stack = vec![(body, NONE, false)];
         while let Some((nref, parent, in_link)) = stack.pop() {
-            let (tag, text, hint, weight) = match nref.value() {
-                HNode::Text(t) => (Tag::Text, &**t, Hint::None, 0),
+            let (tag, text, hint, weight, lead) = match nref.value() {
+                HNode::Text(t) => (Tag::Text, &**t, Hint::None, 0, false),
                 HNode::Element(el) => {
                     let name = el.name();
                     if name == "input"
@@ -244,10 +246,9 @@ impl<'a> Dom<'a> {
                     }
                     let a = hints::analyze(tag, class, id, el.attr("role"), el.attr("itemprop"));
                     paywall_marker |= a.paywall;
-                    let (hint, weight) = (a.hint, a.weight);
-                    (tag, "", hint, weight)
+                    (tag, "", a.hint, a.weight, a.lead)
                 }
-                HNode::Document => (Tag::Body, "", Hint::None, 0),
+                HNode::Document => (Tag::Body, "", Hint::None, 0, false),
                 _ => continue,
             };
             let idx = nodes.len();
@@ -259,6 +260,7 @@ impl<'a> Dom<'a> {
                 in_link: in_link || tag == Tag::A,
                 hint,
                 weight,
+                lead,
                 text_len: 0,
                 link_len: 0,
                 commas: 0,
