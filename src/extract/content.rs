@@ -632,14 +632,28 @@ impl Emitter {
 /// copyright notice, or markup shown as text is not article text.
 fn keep_paragraph(text: &str, len: usize, link: usize) -> bool {
     // Link lists are short; a long paragraph whose first sentence is a
-    // link (newsletter digests) is still text.
-    if len > 0 && link * 2 > len && (len < 150 || link * 10 > len * 8) {
+    // link (newsletter digests) is still text, and so is a sentence that
+    // runs on into a link ("…, who <a>held the post before</a>.").
+    if len > 0
+        && link * 2 > len
+        && (len < 150 || link * 10 > len * 8)
+        && !sentence_into_link(text, len, link)
+    {
         return false;
     }
     if text.starts_with('<') && text.ends_with('>') {
         return false;
     }
     !is_furniture_line(text) && !is_notice(text)
+}
+
+/// A sentence of prose that ends inside or after a link: some words of its
+/// own, then the link, then a full stop. "Read more: <a>headline</a>" has
+/// no full stop, a link list no words of its own.
+fn sentence_into_link(text: &str, len: usize, link: usize) -> bool {
+    len - link >= 20
+        && link * 10 <= len * 8
+        && text.trim_end().ends_with(['.', '!', '?', '؟', '。'])
 }
 
 enum Step {
@@ -750,6 +764,14 @@ mod tests {
             "<body><article><header><p class=intro>{P1}</p></header><div><p>{P1}</p><p>{P2}</p></div></article></body>"
         );
         assert_eq!(text_of(&html), vec![P1.to_string(), P2.into()]);
+    }
+
+    #[test]
+    fn sentence_running_into_a_link_is_text() {
+        let s = "Krzysztoszek replaced Mr Wiese, who held the post in the marketing department.";
+        assert!(keep_paragraph(s, text_len(s), text_len("who held the post in the marketing department.")));
+        let l = "Read more: The council approves the budget for schools";
+        assert!(!keep_paragraph(l, text_len(l), text_len("The council approves the budget for schools")));
     }
 
     #[test]
