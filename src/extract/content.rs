@@ -276,6 +276,13 @@ fn paragraph_len(dom: &Dom, i: usize) -> usize {
     }
 }
 
+/// How many paragraphs prose written straight into a container stands
+/// for: pages that separate paragraphs with `<br><br>` instead of `<p>`
+/// must not score as if all their text were one paragraph.
+fn inline_paragraphs(br_children: usize, len: usize) -> usize {
+    (1 + br_children / 2).clamp(1, (len / MIN_PARAGRAPH).max(1))
+}
+
 /// Content scores of candidates (NaN = not a candidate).
 fn score(dom: &Dom, boiler: &[bool], pass: Pass) -> Vec<f32> {
     let mut scores = vec![f32::NAN; dom.nodes.len()];
@@ -293,11 +300,16 @@ fn score(dom: &Dom, boiler: &[bool], pass: Pass) -> Vec<f32> {
         } else {
             n.commas
         };
-        let s = 1.0 + commas as f32 + (len as f32 / 100.0).min(3.0);
         // Prose written straight into a container scores for the container
         // itself (readability wraps it in a <p> first, same effect).
         let inline_container = matches!(n.tag, Tag::Div | Tag::Section | Tag::Article | Tag::Main)
             || (n.tag == Tag::Cell && n.has_block_child);
+        let parts = if inline_container {
+            inline_paragraphs(n.br_children, len)
+        } else {
+            1
+        } as f32;
+        let s = parts + commas as f32 + (len as f32 / 100.0).min(3.0 * parts);
         let chain: Vec<usize> = if inline_container {
             std::iter::once(i).chain(dom.ancestors(i).take(4)).collect()
         } else {
@@ -769,9 +781,25 @@ mod tests {
     #[test]
     fn sentence_running_into_a_link_is_text() {
         let s = "Krzysztoszek replaced Mr Wiese, who held the post in the marketing department.";
-        assert!(keep_paragraph(s, text_len(s), text_len("who held the post in the marketing department.")));
+        assert!(keep_paragraph(
+            s,
+            text_len(s),
+            text_len("who held the post in the marketing department.")
+        ));
         let l = "Read more: The council approves the budget for schools";
-        assert!(!keep_paragraph(l, text_len(l), text_len("The council approves the budget for schools")));
+        assert!(!keep_paragraph(
+            l,
+            text_len(l),
+            text_len("The council approves the budget for schools")
+        ));
+    }
+
+    #[test]
+    fn br_separated_prose_counts_as_paragraphs() {
+        assert_eq!(inline_paragraphs(0, 500), 1);
+        assert_eq!(inline_paragraphs(6, 500), 4);
+        // Line breaks in a short text are not paragraphs.
+        assert_eq!(inline_paragraphs(20, 60), 2);
     }
 
     #[test]

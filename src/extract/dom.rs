@@ -128,6 +128,9 @@ pub struct Node<'a> {
     pub inline_len: usize,
     /// Has a block-level child.
     pub has_block_child: bool,
+    /// `<br>` children (prose written straight into a container separates
+    /// its paragraphs with them).
+    pub br_children: usize,
 }
 
 /// The arena. Index 0 is the `<body>` (or the document root when a page has
@@ -270,6 +273,7 @@ impl<'a> Dom<'a> {
                 input_count: 0,
                 inline_len: 0,
                 has_block_child: false,
+                br_children: 0,
             });
             if parent != NONE {
                 nodes[parent].children.push(idx);
@@ -332,6 +336,9 @@ impl<'a> Dom<'a> {
             p.li_count += lc;
             p.img_count += ic;
             p.input_count += inp;
+            if tag == Tag::Br {
+                p.br_children += 1;
+            }
             if tag.is_block() {
                 p.has_block_child = true;
             } else {
