@@ -70,6 +70,7 @@ fn run(dom: &Dom, pass: Pass) -> Vec<Para> {
         return Vec::new();
     };
     let core = top;
+    let best = best_candidate(&scores).unwrap_or(core);
     let top = extend_up(dom, &boiler, top);
     // The path from the climbed-to node down to the best candidate is never
     // cleaned away: it is where the article was found.
@@ -77,7 +78,7 @@ fn run(dom: &Dom, pass: Pass) -> Vec<Para> {
         .chain(dom.ancestors(core).take_while(|&a| a != top))
         .collect();
     let selected = with_siblings(dom, &scores, &boiler, top);
-    let leads = find_leads(dom, core, top);
+    let leads = find_leads(dom, best, top);
     let mut out = Emitter::default();
     for &l in &leads {
         emit(dom, l, pass, &mut out, &protected, &[]);
@@ -100,16 +101,20 @@ const MAX_LEADS: usize = 2;
 /// more likely a whole story box than a standfirst.
 const LEAD_LEN: std::ops::RangeInclusive<usize> = 15..=1500;
 
-/// The article's standfirst: elements named as a lead or subtitle (see
-/// `hints`) that stand before the body inside the article that holds it,
-/// typically in its header, which is otherwise dropped as furniture.
+/// The article's standfirst: elements named as a lead (see `hints`) that
+/// stand before the body's prose (`core`, the best candidate) inside the
+/// article that holds it, typically in its header, which is otherwise
+/// dropped as furniture.
 fn find_leads(dom: &Dom, core: usize, top: usize) -> Vec<usize> {
     // The article is the nearest <article> or <main> around the body; a
     // page without either only gets a lead from close to the body.
+    // The outermost one: an <article> for the body can sit in a <main> or
+    // <article> that also holds the header.
     let scope = std::iter::once(core)
         .chain(dom.ancestors(core))
         .take(12)
-        .find(|&a| matches!(dom.nodes[a].tag, Tag::Article | Tag::Main))
+        .filter(|&a| matches!(dom.nodes[a].tag, Tag::Article | Tag::Main))
+        .last()
         .unwrap_or_else(|| dom.ancestors(top).take(2).last().unwrap_or(top));
     let mut out: Vec<usize> = Vec::new();
     // Pre-order arena: every node between `scope` and `core` is inside
@@ -182,9 +187,13 @@ pub fn explain(dom: &Dom) -> String {
             n.parent
         ));
     }
-    if let Some(top) = pick_top(dom, &scores) {
+    if let Some(core) = pick_top(dom, &scores) {
+        let top = extend_up(dom, &boiler, core);
         let selected = with_siblings(dom, &scores, &boiler, top);
-        out.push_str(&format!("top #{top}, selected {selected:?}\n"));
+        let leads = find_leads(dom, best_candidate(&scores).unwrap_or(core), top);
+        out.push_str(&format!(
+            "core #{core}, top #{top}, selected {selected:?}, leads {leads:?}\n"
+        ));
         // Where the selected subtrees lose their text.
         let mut stack: Vec<usize> = selected.clone();
         while let Some(i) = stack.pop() {
@@ -343,6 +352,14 @@ fn score(dom: &Dom, boiler: &[bool], pass: Pass) -> Vec<f32> {
         }
     }
     scores
+}
+
+/// The highest-scoring candidate: the element that holds the body's prose
+/// most tightly.
+fn best_candidate(scores: &[f32]) -> Option<usize> {
+    (0..scores.len())
+        .filter(|&i| !scores[i].is_nan())
+        .max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a)))
 }
 
 /// The best candidate, adjusted upwards as readability does.
