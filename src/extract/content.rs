@@ -42,6 +42,8 @@ struct Pass {
 pub struct Para {
     pub text: String,
     pub heading: bool,
+    /// A list item.
+    pub item: bool,
 }
 
 /// The main text of the page as paragraphs (empty when there is none).
@@ -622,6 +624,7 @@ struct Emitter {
     cur_len: usize,
     cur_link: usize,
     heading: bool,
+    item: bool,
 }
 
 impl Emitter {
@@ -639,22 +642,49 @@ impl Emitter {
             self.paras.push(Para {
                 text: t.to_string(),
                 heading: self.heading,
+                item: self.item,
             });
         }
         self.cur.clear();
         self.cur_len = 0;
         self.cur_link = 0;
         self.heading = false;
+        self.item = false;
     }
 
     fn finish(mut self) -> Vec<Para> {
         self.flush();
         // Headings left at the end introduced a box we dropped ("Related").
-        while self.paras.last().is_some_and(|p| p.heading) {
+        self.pop_trailing_headings();
+        // So do short label lines ("Mehr Themen:", "Kontakt", "Source:
+        // agencies"), and credits; the body ends with a sentence.
+        for _ in 0..MAX_STRAY_LINES {
+            if !self.paras.last().is_some_and(is_stray_line) {
+                break;
+            }
             self.paras.pop();
+            self.pop_trailing_headings();
         }
         self.paras
     }
+
+    fn pop_trailing_headings(&mut self) {
+        while self.paras.last().is_some_and(|p| p.heading) {
+            self.paras.pop();
+        }
+    }
+}
+
+/// Most stray lines dropped from the end of the text.
+const MAX_STRAY_LINES: usize = 2;
+
+/// A short line that does not end like a sentence and is not a list item
+/// (a list of places or dates may well end the article).
+fn is_stray_line(p: &Para) -> bool {
+    const END: &[char] = &[
+        '.', '!', '?', '…', '"', '”', '“', '»', '«', ')', '\'', '’', '。', '！', '？', '؟',
+    ];
+    !p.item && p.text.chars().count() < 80 && !p.text.trim_end().ends_with(END)
 }
 
 /// A paragraph that is mostly links, a stock line, a subscription or
@@ -723,8 +753,10 @@ fn emit(
                 if n.tag.is_block() {
                     out.flush();
                 }
-                if let Tag::H(_) = n.tag {
-                    out.heading = true;
+                match n.tag {
+                    Tag::H(_) => out.heading = true,
+                    Tag::Li | Tag::DtDd => out.item = true,
+                    _ => {}
                 }
                 stack.push(Step::Exit(i));
                 stack.extend(n.children.iter().rev().map(|&c| Step::Enter(c)));
@@ -817,6 +849,18 @@ mod tests {
         assert_eq!(inline_paragraphs(6, 500), 4);
         // Line breaks in a short text are not paragraphs.
         assert_eq!(inline_paragraphs(20, 60), 2);
+    }
+
+    #[test]
+    fn stray_lines_at_the_end_go() {
+        let html = format!(
+            "<body><article><p>{P1}</p><p>{P2}</p><p>Kontakt:</p><p>Source: agencies</p></article></body>"
+        );
+        assert_eq!(text_of(&html), vec![P1.to_string(), P2.into()]);
+        let html = format!(
+            "<body><article><p>{P1}</p><p>{P2}</p><ul><li>Oct. 9, Dallas</li><li>Oct. 10, Houston</li></ul></article></body>"
+        );
+        assert_eq!(text_of(&html).len(), 4);
     }
 
     #[test]
