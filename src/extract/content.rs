@@ -665,6 +665,15 @@ impl Emitter {
             self.paras.pop();
             self.pop_trailing_headings();
         }
+        // A short label line before the text is a kicker, dateline or
+        // byline ("Review", "BAAR, SWITZERLAND", "By Reuters").
+        if self
+            .paras
+            .first()
+            .is_some_and(|p| is_stray_line(p) && p.text.chars().count() < 40)
+        {
+            self.paras.remove(0);
+        }
         self.paras
     }
 
@@ -861,6 +870,9 @@ mod tests {
             "<body><article><p>{P1}</p><p>{P2}</p><ul><li>Oct. 9, Dallas</li><li>Oct. 10, Houston</li></ul></article></body>"
         );
         assert_eq!(text_of(&html).len(), 4);
+        let html =
+            format!("<body><article><p>By Reuters</p><p>{P1}</p><p>{P2}</p></article></body>");
+        assert_eq!(text_of(&html), vec![P1.to_string(), P2.into()]);
     }
 
     #[test]
