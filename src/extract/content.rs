@@ -666,11 +666,12 @@ impl Emitter {
             self.pop_trailing_headings();
         }
         // A short label line before the text is a kicker, dateline or
-        // byline ("Review", "BAAR, SWITZERLAND", "By Reuters").
+        // byline ("Review", "BAAR, SWITZERLAND", "By Reuters"); a heading
+        // there is the headline or the first section's title.
         if self
             .paras
             .first()
-            .is_some_and(|p| is_stray_line(p) && p.text.chars().count() < 40)
+            .is_some_and(|p| !p.heading && is_stray_line(p) && p.text.chars().count() < 40)
         {
             self.paras.remove(0);
         }
