@@ -174,6 +174,53 @@ pub fn is_notice(line: &str) -> bool {
     MARKERS.iter().any(|m| l.contains(m))
 }
 
+/// A short image caption or credit line ("Foto: AFP", "(Credit: Grist)",
+/// "Marco Odermatt. © AFP / M. Bertorello", "Abbildung 3: …"): captions
+/// are left out of the text, and pages often set them as plain
+/// paragraphs rather than `<figcaption>`.
+pub fn is_credit_line(line: &str) -> bool {
+    if line.chars().count() >= 150 {
+        return false;
+    }
+    if line.contains('©') {
+        return true;
+    }
+    let l = line.to_lowercase();
+    const MARKERS: &[&str] = &[
+        "foto:",
+        "fotos:",
+        "photo:",
+        "photos:",
+        "bild:",
+        "credit:",
+        "credits:",
+        "image:",
+        "bildquelle",
+        "crédit photo",
+        "crédits photo",
+        "(foto",
+        "(photo",
+        "(bild",
+        "(credit",
+        "(image",
+        "صورة:",
+        "الصورة:",
+        "تصوير:",
+    ];
+    if MARKERS.iter().any(|m| l.contains(m)) {
+        return true;
+    }
+    // "Abbildung 3:", "Figure 2:", "Fig. 1:" open a figure caption.
+    ["abbildung", "figure", "fig."].iter().any(|w| {
+        l.strip_prefix(w).is_some_and(|r| {
+            let r = r.trim_start();
+            r.starts_with(|c: char| c.is_ascii_digit())
+                && r.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.')
+                    .starts_with(':')
+        })
+    })
+}
+
 /// A line that is only a timestamp ("Updated 5 minutes ago", "Last updated:
 /// 14:05 GMT", "آخر تحديث: ...", "منذ 3 ساعات"). Relative times change on
 /// every fetch, so keeping them would make a false "article updated" alert;
@@ -366,6 +413,22 @@ mod tests {
         ));
         assert!(is_notice("© 2025 Example Media. All rights reserved."));
         assert!(!is_notice("The company said 40,000 people subscribe to its magazine, a record number for a title of its kind, and it hopes to double the figure before next year."));
+    }
+
+    #[test]
+    fn credits() {
+        assert!(is_credit_line("(Credit: Clayton Aldern / Grist)"));
+        assert!(is_credit_line(
+            "Marco Odermatt, Ski-Star. © AFP / MARCO BERTORELLO"
+        ));
+        assert!(is_credit_line("Abbildung 3: Grosser Schneekristall."));
+        assert!(is_credit_line("Titelbild: Geyres Christophe/ABACA"));
+        assert!(!is_credit_line(
+            "Figure skating returns to the games next week."
+        ));
+        assert!(!is_credit_line(
+            "The photo agency said it would appeal, and the court agreed."
+        ));
     }
 
     #[test]
