@@ -67,7 +67,10 @@ pub fn main_text(dom: &Dom) -> Vec<Para> {
 
 fn run(dom: &Dom, pass: Pass) -> Vec<Para> {
     let boiler = boiler_marks(dom, pass);
-    let scores = score(dom, &boiler, pass);
+    let mut scores = score(dom, &boiler, pass);
+    if let Some(first) = first_of_article_sequence(dom, &scores) {
+        keep_only_inside(dom, &mut scores, first);
+    }
     let Some(top) = pick_top(dom, &scores) else {
         return Vec::new();
     };
@@ -354,6 +357,59 @@ fn score(dom: &Dom, boiler: &[bool], pass: Pass) -> Vec<f32> {
         }
     }
     scores
+}
+
+/// Share of the best score an earlier `<article>` must reach to be taken
+/// as the page's story instead.
+const FIRST_ARTICLE_SHARE: f32 = 0.5;
+
+/// Pages that load the next stories under the current one (infinite
+/// scroll) are a sequence of `<article>` elements at the same depth; the
+/// page's own story is the first of them, even when a later one is longer.
+/// Returns that first article when it is not the one holding the best
+/// candidate and holds prose scoring at least [`FIRST_ARTICLE_SHARE`] of it.
+fn first_of_article_sequence(dom: &Dom, scores: &[f32]) -> Option<usize> {
+    let best = best_candidate(scores)?;
+    let article_of = |i: usize| {
+        std::iter::once(i)
+            .chain(dom.ancestors(i))
+            .take(10)
+            .find(|&a| dom.nodes[a].tag == Tag::Article)
+    };
+    let ours = article_of(best)?;
+    let depth = |i: usize| dom.ancestors(i).count();
+    let our_depth = depth(ours);
+    // Best candidate score inside each earlier article at the same depth.
+    let mut inside: Vec<(usize, f32)> = Vec::new();
+    for (i, &s) in scores.iter().enumerate().take(ours) {
+        if s.is_nan() {
+            continue;
+        }
+        let Some(a) = article_of(i) else { continue };
+        if a == ours || depth(a) != our_depth {
+            continue;
+        }
+        match inside.iter_mut().find(|(x, _)| *x == a) {
+            Some((_, m)) => *m = m.max(s),
+            None => inside.push((a, s)),
+        }
+    }
+    inside
+        .into_iter()
+        .filter(|&(_, m)| m >= FIRST_ARTICLE_SHARE * scores[best])
+        .map(|(a, _)| a)
+        .min()
+}
+
+/// Leaves scores only inside `root` and on its ancestors.
+fn keep_only_inside(dom: &Dom, scores: &mut [f32], root: usize) {
+    let ancestors: Vec<usize> = dom.ancestors(root).collect();
+    for i in 0..scores.len() {
+        let inside = i == root || dom.ancestors(i).any(|a| a == root);
+        if !inside && !ancestors.contains(&i) {
+            scores[i] = f32::NAN;
+        }
+    }
 }
 
 /// The highest-scoring candidate: the element that holds the body's prose
@@ -875,6 +931,18 @@ mod tests {
         let html =
             format!("<body><article><p>By Reuters</p><p>{P1}</p><p>{P2}</p></article></body>");
         assert_eq!(text_of(&html), vec![P1.to_string(), P2.into()]);
+    }
+
+    #[test]
+    fn first_of_a_sequence_of_articles_is_the_story() {
+        let ours = format!("<article><h2>Ours</h2><p>{P1}</p><p>{P2}</p></article>");
+        let next =
+            format!("<article><h2>Next</h2><p>{P2}</p><p>{P1}</p><p>{P2} {P1}</p></article>");
+        let html = format!("<body><main><div>{ours}</div><div>{next}</div></main></body>");
+        assert_eq!(
+            text_of(&html),
+            vec!["Ours".to_string(), P1.into(), P2.into()]
+        );
     }
 
     #[test]
