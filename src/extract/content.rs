@@ -361,7 +361,7 @@ fn score(dom: &Dom, boiler: &[bool], pass: Pass) -> Vec<f32> {
 
 /// Share of the best score an earlier `<article>` must reach to be taken
 /// as the page's story instead.
-const FIRST_ARTICLE_SHARE: f32 = 0.5;
+const FIRST_ARTICLE_SHARE: f32 = 0.3;
 
 /// Pages that load the next stories under the current one (infinite
 /// scroll) are a sequence of `<article>` elements at the same depth; the
