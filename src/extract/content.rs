@@ -524,7 +524,13 @@ fn accumulate(dom: &Dom, boiler: &[bool]) -> Vec<Acc> {
             if n.tag == Tag::Article {
                 acc[i].articles += 1;
             }
-            let len = paragraph_len(dom, i);
+            // For the climb, an article's bullet points and subheadings are
+            // part of its prose; a list of links or linked headlines is not.
+            let len = match n.tag {
+                Tag::Li if n.text_len >= MIN_PARAGRAPH && !n.has_block_child => n.text_len,
+                Tag::H(2..=6) if n.link_len == 0 => n.text_len,
+                _ => paragraph_len(dom, i),
+            };
             let container = matches!(
                 n.tag,
                 Tag::Div | Tag::Section | Tag::Article | Tag::Main | Tag::Cell
