@@ -178,8 +178,17 @@ fn is_dropped(name: &str) -> bool {
     )
 }
 
-/// The element is hidden from readers (so also from us).
+/// The element is hidden from readers (so also from us). A tab panel is
+/// not: only the open tab is shown, but the others (a product's
+/// description, specifications, reviews) are one click away and are as
+/// much the page's text.
 fn is_hidden(el: &scraper::node::Element) -> bool {
+    if el
+        .attr("role")
+        .is_some_and(|r| r.trim().eq_ignore_ascii_case("tabpanel"))
+    {
+        return false;
+    }
     if el.attr("hidden").is_some() || el.attr("aria-hidden").is_some_and(|v| v.trim() == "true") {
         return true;
     }
@@ -395,6 +404,19 @@ mod tests {
         assert_eq!(dom.nodes[div].commas, 1);
         assert_eq!(dom.nodes[div].inline_len, "inlinetext".len());
         assert!(dom.nodes[div].has_block_child);
+    }
+
+    #[test]
+    fn hidden_tab_panels_are_kept() {
+        let doc = Html::parse_document(
+            "<body><div role=tabpanel>Open tab</div><div role=tabpanel hidden>Closed tab</div>\
+             <div hidden>Gone</div><div role=tabpanel style='display:none'>Also closed</div></body>",
+        );
+        let dom = Dom::build(&doc);
+        assert_eq!(
+            dom.nodes[0].text_len,
+            "Opentab".len() + "Closedtab".len() + "Alsoclosed".len()
+        );
     }
 
     #[test]
