@@ -403,11 +403,16 @@ fn first_of_article_sequence(dom: &Dom, scores: &[f32]) -> Option<usize> {
 
 /// Leaves scores only inside `root` and on its ancestors.
 fn keep_only_inside(dom: &Dom, scores: &mut [f32], root: usize) {
+    // Pre-order arena: the subtree of `root` is the run of nodes after it
+    // whose parents are at or after `root`.
+    let mut end = root + 1;
+    while end < dom.nodes.len() && dom.nodes[end].parent >= root && dom.nodes[end].parent != NONE {
+        end += 1;
+    }
     let ancestors: Vec<usize> = dom.ancestors(root).collect();
-    for i in 0..scores.len() {
-        let inside = i == root || dom.ancestors(i).any(|a| a == root);
-        if !inside && !ancestors.contains(&i) {
-            scores[i] = f32::NAN;
+    for (i, s) in scores.iter_mut().enumerate() {
+        if !(root..end).contains(&i) && !ancestors.contains(&i) {
+            *s = f32::NAN;
         }
     }
 }
