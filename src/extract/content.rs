@@ -683,6 +683,23 @@ fn is_junk_container(dom: &Dom, i: usize, pass: Pass) -> bool {
     weight >= 25 && ld > 0.5
 }
 
+/// Inside the article, a block whose class only names its place in the
+/// layout (`post-bottom-content`, `entry-meta`, `extra`) but that holds
+/// paragraphs of prose with hardly any links is text. Elements named as
+/// share bars, related links and the like (strong hints) and structural
+/// furniture (`<nav>`, `<aside>`, `<header>`, `<footer>`) stay out.
+fn prose_despite_name(dom: &Dom, i: usize) -> bool {
+    let n = &dom.nodes[i];
+    n.hint == Hint::Weak
+        && !matches!(
+            n.tag,
+            Tag::Nav | Tag::Aside | Tag::Footer | Tag::Header | Tag::Form
+        )
+        && n.p_count >= 1
+        && n.text_len >= 200
+        && dom.link_density(i) < 0.1
+}
+
 /// Collects paragraphs in document order.
 #[derive(Default)]
 struct Emitter {
@@ -821,7 +838,8 @@ fn emit(
                 // is inside them is cleaned.
                 if i != root
                     && !protected.contains(&i)
-                    && (is_boiler(dom, i, pass) || is_junk_container(dom, i, pass))
+                    && ((is_boiler(dom, i, pass) && !prose_despite_name(dom, i))
+                        || is_junk_container(dom, i, pass))
                 {
                     continue;
                 }
@@ -953,6 +971,18 @@ mod tests {
         assert_eq!(
             text_of(&html),
             vec!["Ours".to_string(), P1.into(), P2.into()]
+        );
+    }
+
+    #[test]
+    fn prose_in_a_block_named_for_layout_is_kept() {
+        let html = format!(
+            "<body><article><p>{P1}</p><section class=post-bottom-content><p>{P2} {P1} {P2}</p></section>\
+             <div class=entry-meta>Filed under News</div></article></body>"
+        );
+        assert_eq!(
+            text_of(&html),
+            vec![P1.to_string(), format!("{P2} {P1} {P2}")]
         );
     }
 
