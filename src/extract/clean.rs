@@ -65,7 +65,7 @@ pub fn is_furniture_line(line: &str) -> bool {
     }
     let l = line
         .trim()
-        .trim_end_matches([':', '.', '…', '»', '›', '>'])
+        .trim_end_matches([':', '.', '…', '»', '›', '>', '?', '!'])
         .trim()
         .to_lowercase();
     const EXACT: &[&str] = &[
@@ -96,6 +96,12 @@ pub fn is_furniture_line(line: &str) -> bool {
         "recommended",
         "most read",
         "most popular",
+        "share this",
+        "like this",
+        "tags",
+        "related posts",
+        "you may also like",
+        "about the author",
         "see also",
         "skip to content",
         "skip to main content",
@@ -111,13 +117,35 @@ pub fn is_furniture_line(line: &str) -> bool {
         "das könnte sie auch interessieren",
         "das könnte dich auch interessieren",
         "weitere artikel",
+        "weitere beiträge",
+        "weiterlesen",
+        "verwandte themen",
+        "verwandte artikel",
+        "ähnliche artikel",
+        "empfohlene artikel",
+        "mehr themen",
+        "schon gelesen",
+        "schlagworte",
+        "diesen artikel teilen",
+        "teilen mit",
+        "über den autor",
+        "über die autorin",
+        "weitere informationen",
+        "zusatzinformationen",
+        "quellen",
+        "quellenangaben",
+        "kontakt",
         "anzeige",
         "werbung",
         "teilen",
         "lire aussi",
         "à lire aussi",
         "publicité",
+        "à lire également",
+        "sur le même sujet",
         "lee también",
+        "noticias relacionadas",
+        "artículos relacionados",
         "publicidad",
         "te puede interesar",
         "اقرأ أيضا",
