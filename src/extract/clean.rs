@@ -207,7 +207,7 @@ pub fn is_notice(line: &str) -> bool {
 /// are left out of the text, and pages often set them as plain
 /// paragraphs rather than `<figcaption>`.
 pub fn is_credit_line(line: &str) -> bool {
-    if line.chars().count() >= 150 {
+    if line.chars().count() >= 200 {
         return false;
     }
     if line.contains('©') {
