@@ -202,6 +202,12 @@ pub fn is_notice(line: &str) -> bool {
     MARKERS.iter().any(|m| l.contains(m))
 }
 
+/// A short line of items between bars ("Home | Impressum | Datenschutz",
+/// "Freitag | 14. Juni | 0 Comments"): a menu or a metadata line, not prose.
+pub fn is_bar_list(line: &str) -> bool {
+    line.chars().count() < 150 && line.matches('|').count() >= 2
+}
+
 /// A short image caption or credit line ("Foto: AFP", "(Credit: Grist)",
 /// "Marco Odermatt. © AFP / M. Bertorello", "Abbildung 3: …"): captions
 /// are left out of the text, and pages often set them as plain
@@ -441,6 +447,12 @@ mod tests {
         ));
         assert!(is_notice("© 2025 Example Media. All rights reserved."));
         assert!(!is_notice("The company said 40,000 people subscribe to its magazine, a record number for a title of its kind, and it hopes to double the figure before next year."));
+    }
+
+    #[test]
+    fn bar_lists() {
+        assert!(is_bar_list("IMPRESSUM | DATENSCHUTZ | COPYRIGHT"));
+        assert!(!is_bar_list("Prices rose by 3 percent | a record."));
     }
 
     #[test]

@@ -20,7 +20,9 @@
 //! repeated without class/id hints (a site whose wrapper is called
 //! `has-sidebar` must not lose its article).
 
-use super::clean::{is_credit_line, is_furniture_line, is_notice, push_collapsed, text_len};
+use super::clean::{
+    is_bar_list, is_credit_line, is_furniture_line, is_notice, push_collapsed, text_len,
+};
 use super::dom::{Dom, Tag, NONE};
 use super::hints::Hint;
 
@@ -782,8 +784,8 @@ fn is_stray_line(p: &Para) -> bool {
 }
 
 /// A paragraph that is mostly links, a stock line, a subscription or
-/// copyright notice, an image credit, or markup shown as text is not
-/// article text.
+/// copyright notice, an image credit, a bar-separated menu or metadata
+/// line, or markup shown as text is not article text.
 fn keep_paragraph(text: &str, len: usize, link: usize) -> bool {
     // Link lists are short; a long paragraph whose first sentence is a
     // link (newsletter digests) is still text, and so is a sentence that
@@ -798,7 +800,7 @@ fn keep_paragraph(text: &str, len: usize, link: usize) -> bool {
     if text.starts_with('<') && text.ends_with('>') {
         return false;
     }
-    !is_furniture_line(text) && !is_notice(text) && !is_credit_line(text)
+    !is_furniture_line(text) && !is_notice(text) && !is_credit_line(text) && !is_bar_list(text)
 }
 
 /// A sentence of prose that ends inside or after a link: some words of its
