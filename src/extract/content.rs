@@ -381,25 +381,23 @@ fn first_of_article_sequence(dom: &Dom, scores: &[f32]) -> Option<usize> {
     let ours = article_of(best)?;
     let depth = |i: usize| dom.ancestors(i).count();
     let our_depth = depth(ours);
-    // Best candidate score inside each earlier article at the same depth.
-    let mut inside: Vec<(usize, f32)> = Vec::new();
+    // Best candidate score inside each earlier article, and whether that
+    // article is at our depth (computed once per article).
+    let mut inside: Vec<(usize, f32, bool)> = Vec::new();
     for (i, &s) in scores.iter().enumerate().take(ours) {
         if s.is_nan() {
             continue;
         }
         let Some(a) = article_of(i) else { continue };
-        if a == ours || depth(a) != our_depth {
-            continue;
-        }
-        match inside.iter_mut().find(|(x, _)| *x == a) {
-            Some((_, m)) => *m = m.max(s),
-            None => inside.push((a, s)),
+        match inside.iter_mut().find(|(x, _, _)| *x == a) {
+            Some((_, m, _)) => *m = m.max(s),
+            None => inside.push((a, s, depth(a) == our_depth)),
         }
     }
     inside
         .into_iter()
-        .filter(|&(_, m)| m >= FIRST_ARTICLE_SHARE * scores[best])
-        .map(|(a, _)| a)
+        .filter(|&(_, m, same_depth)| same_depth && m >= FIRST_ARTICLE_SHARE * scores[best])
+        .map(|(a, _, _)| a)
         .min()
 }
 
