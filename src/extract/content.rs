@@ -772,13 +772,15 @@ impl Emitter {
 /// Most stray lines dropped from the end of the text.
 const MAX_STRAY_LINES: usize = 2;
 
-/// A short line that does not end like a sentence and is not a list item
-/// (a list of places or dates may well end the article).
+/// Most words of a stray line.
+const STRAY_WORDS: usize = 5;
+
+/// A line of a few words that is not a list item (a list of places or
+/// dates may well end the article). Punctuation is not looked at: an edit
+/// that only adds or drops a full stop must not make a paragraph appear or
+/// disappear (that would be a false "article updated").
 fn is_stray_line(p: &Para) -> bool {
-    const END: &[char] = &[
-        '.', '!', '?', '…', '"', '”', '“', '»', '«', ')', '\'', '’', '。', '！', '？', '؟',
-    ];
-    !p.item && p.text.chars().count() < 80 && !p.text.trim_end().ends_with(END)
+    !p.item && p.text.chars().count() < 60 && p.text.split_whitespace().count() <= STRAY_WORDS
 }
 
 /// A paragraph that is mostly links, a stock line, a subscription or
