@@ -11,6 +11,8 @@
 //!    a parent adds mostly prose with few links (a body cut into blocks by
 //!    pictures and ad slots), plus the siblings that score well enough or
 //!    are plain prose paragraphs.
+//!    The article's lead (see `hints`), when it stands before the body in
+//!    the article header, is taken too.
 //! 3. **Emission**: the selected subtrees are walked in document order;
 //!    boilerplate subtrees (by tag, class, id or role), link-heavy
 //!    containers, link-only and furniture lines are left out; every block

@@ -26,10 +26,20 @@
 //!   `article:content_tier`, a paywall class/id, or a subscribe-to-read
 //!   phrase). Text hidden in a paywall box that *is* in the page is kept.
 //! - **Two articles** on one page: the best-scoring one; a neighbouring
-//!   `<article>` is never merged into it.
+//!   `<article>` is never merged into it. In a sequence of same-depth
+//!   `<article>`s (infinite scroll) the first one with comparable prose is
+//!   the page's story.
+//! - **Lead**: the standfirst set apart in the article header (class
+//!   `lead`, `intro`, `teaser`, `excerpt`…, or `itemprop="description"`)
+//!   is the first paragraph; a subtitle or dek is not.
+//! - **Tabs**: hidden tab panels (`role="tabpanel"`) are text; other
+//!   hidden elements are not. A page whose article is only in `<noscript>`
+//!   markup is read from there.
 //! - **No article**: empty `paragraphs`.
 //! - Headings and list items are paragraphs of their own; the headline is
-//!   `title`, not the first paragraph. Image captions are left out.
+//!   `title`, not the first paragraph. Image captions and credit lines
+//!   are left out, and so are short label lines just before or after the
+//!   text (kickers, "Kontakt:", "Source: agencies").
 //! - Bidi controls (LRM/RLM, embeddings, isolates, ALM), zero-width spaces
 //!   and soft hyphens are removed from all text.
 
