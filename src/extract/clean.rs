@@ -65,7 +65,7 @@ pub fn is_furniture_line(line: &str) -> bool {
     }
     let l = line
         .trim()
-        .trim_end_matches([':', '.', '…', '»', '›', '>'])
+        .trim_end_matches([':', '.', '…', '»', '›', '>', '?', '!'])
         .trim()
         .to_lowercase();
     const EXACT: &[&str] = &[
@@ -96,6 +96,12 @@ pub fn is_furniture_line(line: &str) -> bool {
         "recommended",
         "most read",
         "most popular",
+        "share this",
+        "like this",
+        "tags",
+        "related posts",
+        "you may also like",
+        "about the author",
         "see also",
         "skip to content",
         "skip to main content",
@@ -111,13 +117,35 @@ pub fn is_furniture_line(line: &str) -> bool {
         "das könnte sie auch interessieren",
         "das könnte dich auch interessieren",
         "weitere artikel",
+        "weitere beiträge",
+        "weiterlesen",
+        "verwandte themen",
+        "verwandte artikel",
+        "ähnliche artikel",
+        "empfohlene artikel",
+        "mehr themen",
+        "schon gelesen",
+        "schlagworte",
+        "diesen artikel teilen",
+        "teilen mit",
+        "über den autor",
+        "über die autorin",
+        "weitere informationen",
+        "zusatzinformationen",
+        "quellen",
+        "quellenangaben",
+        "kontakt",
         "anzeige",
         "werbung",
         "teilen",
         "lire aussi",
         "à lire aussi",
         "publicité",
+        "à lire également",
+        "sur le même sujet",
         "lee también",
+        "noticias relacionadas",
+        "artículos relacionados",
         "publicidad",
         "te puede interesar",
         "اقرأ أيضا",
@@ -172,6 +200,59 @@ pub fn is_notice(line: &str) -> bool {
         "جميع الحقوق محفوظة",
     ];
     MARKERS.iter().any(|m| l.contains(m))
+}
+
+/// A short line of items between bars ("Home | Impressum | Datenschutz",
+/// "Freitag | 14. Juni | 0 Comments"): a menu or a metadata line, not prose.
+pub fn is_bar_list(line: &str) -> bool {
+    line.chars().count() < 150 && line.matches('|').count() >= 2
+}
+
+/// A short image caption or credit line ("Foto: AFP", "(Credit: Grist)",
+/// "Marco Odermatt. © AFP / M. Bertorello", "Abbildung 3: …"): captions
+/// are left out of the text, and pages often set them as plain
+/// paragraphs rather than `<figcaption>`.
+pub fn is_credit_line(line: &str) -> bool {
+    if line.chars().count() >= 200 {
+        return false;
+    }
+    if line.contains('©') {
+        return true;
+    }
+    let l = line.to_lowercase();
+    const MARKERS: &[&str] = &[
+        "foto:",
+        "fotos:",
+        "photo:",
+        "photos:",
+        "bild:",
+        "credit:",
+        "credits:",
+        "image:",
+        "bildquelle",
+        "crédit photo",
+        "crédits photo",
+        "(foto",
+        "(photo",
+        "(bild",
+        "(credit",
+        "(image",
+        "صورة:",
+        "الصورة:",
+        "تصوير:",
+    ];
+    if MARKERS.iter().any(|m| l.contains(m)) {
+        return true;
+    }
+    // "Abbildung 3:", "Figure 2:", "Fig. 1:" open a figure caption.
+    ["abbildung", "figure", "fig."].iter().any(|w| {
+        l.strip_prefix(w).is_some_and(|r| {
+            let r = r.trim_start();
+            r.starts_with(|c: char| c.is_ascii_digit())
+                && r.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.')
+                    .starts_with(':')
+        })
+    })
 }
 
 /// A line that is only a timestamp ("Updated 5 minutes ago", "Last updated:
@@ -366,6 +447,28 @@ mod tests {
         ));
         assert!(is_notice("© 2025 Example Media. All rights reserved."));
         assert!(!is_notice("The company said 40,000 people subscribe to its magazine, a record number for a title of its kind, and it hopes to double the figure before next year."));
+    }
+
+    #[test]
+    fn bar_lists() {
+        assert!(is_bar_list("IMPRESSUM | DATENSCHUTZ | COPYRIGHT"));
+        assert!(!is_bar_list("Prices rose by 3 percent | a record."));
+    }
+
+    #[test]
+    fn credits() {
+        assert!(is_credit_line("(Credit: Clayton Aldern / Grist)"));
+        assert!(is_credit_line(
+            "Marco Odermatt, Ski-Star. © AFP / MARCO BERTORELLO"
+        ));
+        assert!(is_credit_line("Abbildung 3: Grosser Schneekristall."));
+        assert!(is_credit_line("Titelbild: Geyres Christophe/ABACA"));
+        assert!(!is_credit_line(
+            "Figure skating returns to the games next week."
+        ));
+        assert!(!is_credit_line(
+            "The photo agency said it would appeal, and the court agreed."
+        ));
     }
 
     #[test]

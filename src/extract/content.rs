@@ -11,6 +11,8 @@
 //!    a parent adds mostly prose with few links (a body cut into blocks by
 //!    pictures and ad slots), plus the siblings that score well enough or
 //!    are plain prose paragraphs.
+//!    The article's lead (see `hints`), when it stands before the body in
+//!    the article header, is taken too.
 //! 3. **Emission**: the selected subtrees are walked in document order;
 //!    boilerplate subtrees (by tag, class, id or role), link-heavy
 //!    containers, link-only and furniture lines are left out; every block
@@ -20,7 +22,9 @@
 //! repeated without class/id hints (a site whose wrapper is called
 //! `has-sidebar` must not lose its article).
 
-use super::clean::{is_furniture_line, is_notice, push_collapsed, text_len};
+use super::clean::{
+    is_bar_list, is_credit_line, is_furniture_line, is_notice, push_collapsed, text_len,
+};
 use super::dom::{Dom, Tag, NONE};
 use super::hints::Hint;
 
@@ -42,6 +46,8 @@ struct Pass {
 pub struct Para {
     pub text: String,
     pub heading: bool,
+    /// A list item.
+    pub item: bool,
 }
 
 /// The main text of the page as paragraphs (empty when there is none).
@@ -65,11 +71,15 @@ pub fn main_text(dom: &Dom) -> Vec<Para> {
 
 fn run(dom: &Dom, pass: Pass) -> Vec<Para> {
     let boiler = boiler_marks(dom, pass);
-    let scores = score(dom, &boiler, pass);
+    let mut scores = score(dom, &boiler, pass);
+    if let Some(first) = first_of_article_sequence(dom, &scores) {
+        keep_only_inside(dom, &mut scores, first);
+    }
     let Some(top) = pick_top(dom, &scores) else {
         return Vec::new();
     };
     let core = top;
+    let best = best_candidate(&scores).unwrap_or(core);
     let top = extend_up(dom, &boiler, top);
     // The path from the climbed-to node down to the best candidate is never
     // cleaned away: it is where the article was found.
@@ -77,11 +87,89 @@ fn run(dom: &Dom, pass: Pass) -> Vec<Para> {
         .chain(dom.ancestors(core).take_while(|&a| a != top))
         .collect();
     let selected = with_siblings(dom, &scores, &boiler, top);
+    let leads = find_leads(dom, best, top);
     let mut out = Emitter::default();
-    for &s in &selected {
-        emit(dom, s, pass, &mut out, &protected);
+    for &l in &leads {
+        emit(dom, l, pass, &mut out, &protected, &[]);
+        // A lead may be an inline element: it is a paragraph of its own.
+        out.flush();
     }
-    out.finish()
+    let lead_paras = out.paras.len();
+    for &s in &selected {
+        emit(dom, s, pass, &mut out, &protected, &leads);
+    }
+    let mut paras = out.finish();
+    drop_repeated_leads(&mut paras, lead_paras);
+    paras
+}
+
+/// Most standfirst elements taken from one page (a lead and a subtitle).
+const MAX_LEADS: usize = 2;
+
+/// Lead texts shorter than this are labels ("Teaser"), longer ones are
+/// more likely a whole story box than a standfirst.
+const LEAD_LEN: std::ops::RangeInclusive<usize> = 15..=1500;
+
+/// The article's standfirst: elements named as a lead (see `hints`) that
+/// stand before the body's prose (`core`, the best candidate) inside the
+/// article that holds it, typically in its header, which is otherwise
+/// dropped as furniture.
+fn find_leads(dom: &Dom, core: usize, top: usize) -> Vec<usize> {
+    // The article is the nearest <article> or <main> around the body; a
+    // page without either only gets a lead from close to the body.
+    // The outermost one: an <article> for the body can sit in a <main> or
+    // <article> that also holds the header.
+    let scope = std::iter::once(core)
+        .chain(dom.ancestors(core))
+        .take(12)
+        .filter(|&a| matches!(dom.nodes[a].tag, Tag::Article | Tag::Main))
+        .last()
+        .unwrap_or_else(|| dom.ancestors(top).take(2).last().unwrap_or(top));
+    let mut out: Vec<usize> = Vec::new();
+    // Pre-order arena: every node between `scope` and `core` is inside
+    // `scope` and before the body.
+    for i in scope.saturating_add(1)..core {
+        let n = &dom.nodes[i];
+        if !n.lead || n.tag == Tag::H(1) || !LEAD_LEN.contains(&n.text_len) {
+            continue;
+        }
+        if dom.link_density(i) > 0.3 || dom.ancestors(core).any(|a| a == i) {
+            continue;
+        }
+        let mut path = dom.ancestors(i).take_while(|&a| a != scope);
+        // Teasers of other stories sit in lists, links and "related" boxes.
+        let in_furniture = path.any(|a| {
+            out.contains(&a)
+                || matches!(dom.nodes[a].hint, Hint::Strong | Hint::Never)
+                || matches!(dom.nodes[a].tag, Tag::Li | Tag::A | Tag::Figure)
+        });
+        if !in_furniture {
+            out.push(i);
+            if out.len() == MAX_LEADS {
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Sites that repeat the standfirst as the first paragraph of the body
+/// would show it twice: the copy before the body goes.
+fn drop_repeated_leads(paras: &mut Vec<Para>, lead_paras: usize) {
+    let mut i = 0;
+    let mut left = lead_paras;
+    while i < left {
+        let repeated = paras[left..]
+            .iter()
+            .take(5)
+            .any(|p| p.text.contains(paras[i].text.as_str()));
+        if repeated {
+            paras.remove(i);
+            left -= 1;
+        } else {
+            i += 1;
+        }
+    }
 }
 
 /// Diagnostics: the best candidates with their scores and the selection
@@ -108,9 +196,13 @@ pub fn explain(dom: &Dom) -> String {
             n.parent
         ));
     }
-    if let Some(top) = pick_top(dom, &scores) {
+    if let Some(core) = pick_top(dom, &scores) {
+        let top = extend_up(dom, &boiler, core);
         let selected = with_siblings(dom, &scores, &boiler, top);
-        out.push_str(&format!("top #{top}, selected {selected:?}\n"));
+        let leads = find_leads(dom, best_candidate(&scores).unwrap_or(core), top);
+        out.push_str(&format!(
+            "core #{core}, top #{top}, selected {selected:?}, leads {leads:?}\n"
+        ));
         // Where the selected subtrees lose their text.
         let mut stack: Vec<usize> = selected.clone();
         while let Some(i) = stack.pop() {
@@ -202,6 +294,13 @@ fn paragraph_len(dom: &Dom, i: usize) -> usize {
     }
 }
 
+/// How many paragraphs prose written straight into a container stands
+/// for: pages that separate paragraphs with `<br><br>` instead of `<p>`
+/// must not score as if all their text were one paragraph.
+fn inline_paragraphs(br_children: usize, len: usize) -> usize {
+    (1 + br_children / 2).clamp(1, (len / MIN_PARAGRAPH).max(1))
+}
+
 /// Content scores of candidates (NaN = not a candidate).
 fn score(dom: &Dom, boiler: &[bool], pass: Pass) -> Vec<f32> {
     let mut scores = vec![f32::NAN; dom.nodes.len()];
@@ -219,11 +318,16 @@ fn score(dom: &Dom, boiler: &[bool], pass: Pass) -> Vec<f32> {
         } else {
             n.commas
         };
-        let s = 1.0 + commas as f32 + (len as f32 / 100.0).min(3.0);
         // Prose written straight into a container scores for the container
         // itself (readability wraps it in a <p> first, same effect).
         let inline_container = matches!(n.tag, Tag::Div | Tag::Section | Tag::Article | Tag::Main)
             || (n.tag == Tag::Cell && n.has_block_child);
+        let parts = if inline_container {
+            inline_paragraphs(n.br_children, len)
+        } else {
+            1
+        } as f32;
+        let s = parts + commas as f32 + (len as f32 / 100.0).min(3.0 * parts);
         let chain: Vec<usize> = if inline_container {
             std::iter::once(i).chain(dom.ancestors(i).take(4)).collect()
         } else {
@@ -257,6 +361,70 @@ fn score(dom: &Dom, boiler: &[bool], pass: Pass) -> Vec<f32> {
         }
     }
     scores
+}
+
+/// Share of the best score an earlier `<article>` must reach to be taken
+/// as the page's story instead.
+const FIRST_ARTICLE_SHARE: f32 = 0.3;
+
+/// Pages that load the next stories under the current one (infinite
+/// scroll) are a sequence of `<article>` elements at the same depth; the
+/// page's own story is the first of them, even when a later one is longer.
+/// Returns that first article when it is not the one holding the best
+/// candidate and holds prose scoring at least [`FIRST_ARTICLE_SHARE`] of it.
+fn first_of_article_sequence(dom: &Dom, scores: &[f32]) -> Option<usize> {
+    let best = best_candidate(scores)?;
+    let article_of = |i: usize| {
+        std::iter::once(i)
+            .chain(dom.ancestors(i))
+            .take(10)
+            .find(|&a| dom.nodes[a].tag == Tag::Article)
+    };
+    let ours = article_of(best)?;
+    let depth = |i: usize| dom.ancestors(i).count();
+    let our_depth = depth(ours);
+    // Best candidate score inside each earlier article, and whether that
+    // article is at our depth (computed once per article).
+    let mut inside: Vec<(usize, f32, bool)> = Vec::new();
+    for (i, &s) in scores.iter().enumerate().take(ours) {
+        if s.is_nan() {
+            continue;
+        }
+        let Some(a) = article_of(i) else { continue };
+        match inside.iter_mut().find(|(x, _, _)| *x == a) {
+            Some((_, m, _)) => *m = m.max(s),
+            None => inside.push((a, s, depth(a) == our_depth)),
+        }
+    }
+    inside
+        .into_iter()
+        .filter(|&(_, m, same_depth)| same_depth && m >= FIRST_ARTICLE_SHARE * scores[best])
+        .map(|(a, _, _)| a)
+        .min()
+}
+
+/// Leaves scores only inside `root` and on its ancestors.
+fn keep_only_inside(dom: &Dom, scores: &mut [f32], root: usize) {
+    // Pre-order arena: the subtree of `root` is the run of nodes after it
+    // whose parents are at or after `root`.
+    let mut end = root + 1;
+    while end < dom.nodes.len() && dom.nodes[end].parent >= root && dom.nodes[end].parent != NONE {
+        end += 1;
+    }
+    let ancestors: Vec<usize> = dom.ancestors(root).collect();
+    for (i, s) in scores.iter_mut().enumerate() {
+        if !(root..end).contains(&i) && !ancestors.contains(&i) {
+            *s = f32::NAN;
+        }
+    }
+}
+
+/// The highest-scoring candidate: the element that holds the body's prose
+/// most tightly.
+fn best_candidate(scores: &[f32]) -> Option<usize> {
+    (0..scores.len())
+        .filter(|&i| !scores[i].is_nan())
+        .max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a)))
 }
 
 /// The best candidate, adjusted upwards as readability does.
@@ -363,7 +531,13 @@ fn accumulate(dom: &Dom, boiler: &[bool]) -> Vec<Acc> {
             if n.tag == Tag::Article {
                 acc[i].articles += 1;
             }
-            let len = paragraph_len(dom, i);
+            // For the climb, an article's bullet points and subheadings are
+            // part of its prose; a list of links or linked headlines is not.
+            let len = match n.tag {
+                Tag::Li if n.text_len >= MIN_PARAGRAPH && !n.has_block_child => n.text_len,
+                Tag::H(2..=6) if n.link_len == 0 => n.text_len,
+                _ => paragraph_len(dom, i),
+            };
             let container = matches!(
                 n.tag,
                 Tag::Div | Tag::Section | Tag::Article | Tag::Main | Tag::Cell
@@ -511,6 +685,23 @@ fn is_junk_container(dom: &Dom, i: usize, pass: Pass) -> bool {
     weight >= 25 && ld > 0.5
 }
 
+/// Inside the article, a block whose class only names its place in the
+/// layout (`post-bottom-content`, `entry-meta`, `extra`) but that holds
+/// paragraphs of prose with hardly any links is text. Elements named as
+/// share bars, related links and the like (strong hints) and structural
+/// furniture (`<nav>`, `<aside>`, `<header>`, `<footer>`) stay out.
+fn prose_despite_name(dom: &Dom, i: usize) -> bool {
+    let n = &dom.nodes[i];
+    n.hint == Hint::Weak
+        && !matches!(
+            n.tag,
+            Tag::Nav | Tag::Aside | Tag::Footer | Tag::Header | Tag::Form
+        )
+        && n.p_count >= 1
+        && n.text_len >= 200
+        && dom.link_density(i) < 0.1
+}
+
 /// Collects paragraphs in document order.
 #[derive(Default)]
 struct Emitter {
@@ -519,6 +710,7 @@ struct Emitter {
     cur_len: usize,
     cur_link: usize,
     heading: bool,
+    item: bool,
 }
 
 impl Emitter {
@@ -536,36 +728,90 @@ impl Emitter {
             self.paras.push(Para {
                 text: t.to_string(),
                 heading: self.heading,
+                item: self.item,
             });
         }
         self.cur.clear();
         self.cur_len = 0;
         self.cur_link = 0;
         self.heading = false;
+        self.item = false;
     }
 
     fn finish(mut self) -> Vec<Para> {
         self.flush();
         // Headings left at the end introduced a box we dropped ("Related").
-        while self.paras.last().is_some_and(|p| p.heading) {
+        self.pop_trailing_headings();
+        // So do short label lines ("Mehr Themen:", "Kontakt", "Source:
+        // agencies"), and credits; the body ends with a sentence.
+        for _ in 0..MAX_STRAY_LINES {
+            if !self.paras.last().is_some_and(is_stray_line) {
+                break;
+            }
             self.paras.pop();
+            self.pop_trailing_headings();
+        }
+        // A short label line before the text is a kicker, dateline or
+        // byline ("Review", "BAAR, SWITZERLAND", "By Reuters"); a heading
+        // there is the headline or the first section's title.
+        if self
+            .paras
+            .first()
+            .is_some_and(|p| !p.heading && is_stray_line(p) && p.text.chars().count() < 40)
+        {
+            self.paras.remove(0);
         }
         self.paras
     }
+
+    fn pop_trailing_headings(&mut self) {
+        while self.paras.last().is_some_and(|p| p.heading) {
+            self.paras.pop();
+        }
+    }
+}
+
+/// Most stray lines dropped from the end of the text.
+const MAX_STRAY_LINES: usize = 2;
+
+/// Most words of a stray line.
+const STRAY_WORDS: usize = 5;
+
+/// A line of a few words that is not a list item (a list of places or
+/// dates may well end the article). Punctuation is not looked at: an edit
+/// that only adds or drops a full stop must not make a paragraph appear or
+/// disappear (that would be a false "article updated").
+fn is_stray_line(p: &Para) -> bool {
+    !p.item && p.text.chars().count() < 60 && p.text.split_whitespace().count() <= STRAY_WORDS
 }
 
 /// A paragraph that is mostly links, a stock line, a subscription or
-/// copyright notice, or markup shown as text is not article text.
+/// copyright notice, an image credit, a bar-separated menu or metadata
+/// line, or markup shown as text is not article text.
 fn keep_paragraph(text: &str, len: usize, link: usize) -> bool {
     // Link lists are short; a long paragraph whose first sentence is a
-    // link (newsletter digests) is still text.
-    if len > 0 && link * 2 > len && (len < 150 || link * 10 > len * 8) {
+    // link (newsletter digests) is still text, and so is a sentence that
+    // runs on into a link ("…, who <a>held the post before</a>.").
+    if len > 0
+        && link * 2 > len
+        && (len < 150 || link * 10 > len * 8)
+        && !sentence_into_link(text, len, link)
+    {
         return false;
     }
     if text.starts_with('<') && text.ends_with('>') {
         return false;
     }
-    !is_furniture_line(text) && !is_notice(text)
+    !is_furniture_line(text) && !is_notice(text) && !is_credit_line(text) && !is_bar_list(text)
+}
+
+/// A sentence of prose that ends inside or after a link: some words of its
+/// own, then the link, then a full stop. "Read more: <a>headline</a>" has
+/// no full stop, a link list no words of its own.
+fn sentence_into_link(text: &str, len: usize, link: usize) -> bool {
+    len - link >= 20
+        && link * 10 <= len * 8
+        && text.trim_end().ends_with(['.', '!', '?', '؟', '。'])
 }
 
 enum Step {
@@ -573,8 +819,16 @@ enum Step {
     Exit(usize),
 }
 
-/// Appends the text of the subtree at `root` to `out`.
-fn emit(dom: &Dom, root: usize, pass: Pass, out: &mut Emitter, protected: &[usize]) {
+/// Appends the text of the subtree at `root` to `out`, leaving out the
+/// `skip` subtrees (emitted already).
+fn emit(
+    dom: &Dom,
+    root: usize,
+    pass: Pass,
+    out: &mut Emitter,
+    protected: &[usize],
+    skip: &[usize],
+) {
     let mut stack = vec![Step::Enter(root)];
     while let Some(step) = stack.pop() {
         match step {
@@ -588,15 +842,21 @@ fn emit(dom: &Dom, root: usize, pass: Pass, out: &mut Emitter, protected: &[usiz
                 // is inside them is cleaned.
                 if i != root
                     && !protected.contains(&i)
-                    && (is_boiler(dom, i, pass) || is_junk_container(dom, i, pass))
+                    && ((is_boiler(dom, i, pass) && !prose_despite_name(dom, i))
+                        || is_junk_container(dom, i, pass))
                 {
+                    continue;
+                }
+                if skip.contains(&i) {
                     continue;
                 }
                 if n.tag.is_block() {
                     out.flush();
                 }
-                if let Tag::H(_) = n.tag {
-                    out.heading = true;
+                match n.tag {
+                    Tag::H(_) => out.heading = true,
+                    Tag::Li | Tag::DtDd => out.item = true,
+                    _ => {}
                 }
                 stack.push(Step::Exit(i));
                 stack.extend(n.children.iter().rev().map(|&c| Step::Enter(c)));
@@ -649,6 +909,85 @@ mod tests {
     fn no_article() {
         assert!(text_of("<body><ul><li><a href=/a>Link one</a></li><li><a href=/b>Link two</a></li></ul></body>").is_empty());
         assert!(text_of("").is_empty());
+    }
+
+    #[test]
+    fn lead_in_article_header_is_kept() {
+        let lead = "Schools get more money next year, but rural bus lines lose theirs.";
+        let html = format!(
+            "<body><article><header><h1>Budget</h1><p class=byline>By A. Writer</p>\
+             <p class=article-lead>{lead}</p></header><div class=body><p>{P1}</p><p>{P2}</p></div>\
+             </article><aside><p class=teaser>Another story, elsewhere on the page, not ours.</p></aside></body>"
+        );
+        assert_eq!(text_of(&html), vec![lead.to_string(), P1.into(), P2.into()]);
+        // Repeated as the first paragraph of the body: kept once.
+        let html = format!(
+            "<body><article><header><p class=intro>{P1}</p></header><div><p>{P1}</p><p>{P2}</p></div></article></body>"
+        );
+        assert_eq!(text_of(&html), vec![P1.to_string(), P2.into()]);
+    }
+
+    #[test]
+    fn sentence_running_into_a_link_is_text() {
+        let s = "Krzysztoszek replaced Mr Wiese, who held the post in the marketing department.";
+        assert!(keep_paragraph(
+            s,
+            text_len(s),
+            text_len("who held the post in the marketing department.")
+        ));
+        let l = "Read more: The council approves the budget for schools";
+        assert!(!keep_paragraph(
+            l,
+            text_len(l),
+            text_len("The council approves the budget for schools")
+        ));
+    }
+
+    #[test]
+    fn br_separated_prose_counts_as_paragraphs() {
+        assert_eq!(inline_paragraphs(0, 500), 1);
+        assert_eq!(inline_paragraphs(6, 500), 4);
+        // Line breaks in a short text are not paragraphs.
+        assert_eq!(inline_paragraphs(20, 60), 2);
+    }
+
+    #[test]
+    fn stray_lines_at_the_end_go() {
+        let html = format!(
+            "<body><article><p>{P1}</p><p>{P2}</p><p>Kontakt:</p><p>Source: agencies</p></article></body>"
+        );
+        assert_eq!(text_of(&html), vec![P1.to_string(), P2.into()]);
+        let html = format!(
+            "<body><article><p>{P1}</p><p>{P2}</p><ul><li>Oct. 9, Dallas</li><li>Oct. 10, Houston</li></ul></article></body>"
+        );
+        assert_eq!(text_of(&html).len(), 4);
+        let html =
+            format!("<body><article><p>By Reuters</p><p>{P1}</p><p>{P2}</p></article></body>");
+        assert_eq!(text_of(&html), vec![P1.to_string(), P2.into()]);
+    }
+
+    #[test]
+    fn first_of_a_sequence_of_articles_is_the_story() {
+        let ours = format!("<article><h2>Ours</h2><p>{P1}</p><p>{P2}</p></article>");
+        let next =
+            format!("<article><h2>Next</h2><p>{P2}</p><p>{P1}</p><p>{P2} {P1}</p></article>");
+        let html = format!("<body><main><div>{ours}</div><div>{next}</div></main></body>");
+        assert_eq!(
+            text_of(&html),
+            vec!["Ours".to_string(), P1.into(), P2.into()]
+        );
+    }
+
+    #[test]
+    fn prose_in_a_block_named_for_layout_is_kept() {
+        let html = format!(
+            "<body><article><p>{P1}</p><section class=post-bottom-content><p>{P2} {P1} {P2}</p></section>\
+             <div class=entry-meta>Filed under News</div></article></body>"
+        );
+        assert_eq!(
+            text_of(&html),
+            vec![P1.to_string(), format!("{P2} {P1} {P2}")]
+        );
     }
 
     #[test]

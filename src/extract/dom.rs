@@ -113,6 +113,8 @@ pub struct Node<'a> {
     pub hint: Hint,
     /// Class weight (readability-style, ±25).
     pub weight: i32,
+    /// Named as the article's lead or subtitle by class, id or itemprop.
+    pub lead: bool,
     // Statistics of the subtree (visible text only).
     pub text_len: usize,
     pub link_len: usize,
@@ -126,6 +128,9 @@ pub struct Node<'a> {
     pub inline_len: usize,
     /// Has a block-level child.
     pub has_block_child: bool,
+    /// `<br>` children (prose written straight into a container separates
+    /// its paragraphs with them).
+    pub br_children: usize,
 }
 
 /// The arena. Index 0 is the `<body>` (or the document root when a page has
@@ -173,8 +178,17 @@ fn is_dropped(name: &str) -> bool {
     )
 }
 
-/// The element is hidden from readers (so also from us).
+/// The element is hidden from readers (so also from us). A tab panel is
+/// not: only the open tab is shown, but the others (a product's
+/// description, specifications, reviews) are one click away and are as
+/// much the page's text.
 fn is_hidden(el: &scraper::node::Element) -> bool {
+    if el
+        .attr("role")
+        .is_some_and(|r| r.trim().eq_ignore_ascii_case("tabpanel"))
+    {
+        return false;
+    }
     if el.attr("hidden").is_some() || el.attr("aria-hidden").is_some_and(|v| v.trim() == "true") {
         return true;
     }
@@ -215,8 +229,8 @@ impl<'a> Dom<'a> {
         // (node, parent index, inside a link)
         let mut stack = vec![(body, NONE, false)];
         while let Some((nref, parent, in_link)) = stack.pop() {
-            let (tag, text, hint, weight) = match nref.value() {
-                HNode::Text(t) => (Tag::Text, &**t, Hint::None, 0),
+            let (tag, text, hint, weight, lead) = match nref.value() {
+                HNode::Text(t) => (Tag::Text, &**t, Hint::None, 0, false),
                 HNode::Element(el) => {
                     let name = el.name();
                     if name == "input"
@@ -244,10 +258,9 @@ impl<'a> Dom<'a> {
                     }
                     let a = hints::analyze(tag, class, id, el.attr("role"), el.attr("itemprop"));
                     paywall_marker |= a.paywall;
-                    let (hint, weight) = (a.hint, a.weight);
-                    (tag, "", hint, weight)
+                    (tag, "", a.hint, a.weight, a.lead)
                 }
-                HNode::Document => (Tag::Body, "", Hint::None, 0),
+                HNode::Document => (Tag::Body, "", Hint::None, 0, false),
                 _ => continue,
             };
             let idx = nodes.len();
@@ -259,6 +272,7 @@ impl<'a> Dom<'a> {
                 in_link: in_link || tag == Tag::A,
                 hint,
                 weight,
+                lead,
                 text_len: 0,
                 link_len: 0,
                 commas: 0,
@@ -268,6 +282,7 @@ impl<'a> Dom<'a> {
                 input_count: 0,
                 inline_len: 0,
                 has_block_child: false,
+                br_children: 0,
             });
             if parent != NONE {
                 nodes[parent].children.push(idx);
@@ -330,6 +345,9 @@ impl<'a> Dom<'a> {
             p.li_count += lc;
             p.img_count += ic;
             p.input_count += inp;
+            if tag == Tag::Br {
+                p.br_children += 1;
+            }
             if tag.is_block() {
                 p.has_block_child = true;
             } else {
@@ -386,6 +404,19 @@ mod tests {
         assert_eq!(dom.nodes[div].commas, 1);
         assert_eq!(dom.nodes[div].inline_len, "inlinetext".len());
         assert!(dom.nodes[div].has_block_child);
+    }
+
+    #[test]
+    fn hidden_tab_panels_are_kept() {
+        let doc = Html::parse_document(
+            "<body><div role=tabpanel>Open tab</div><div role=tabpanel hidden>Closed tab</div>\
+             <div hidden>Gone</div><div role=tabpanel style='display:none'>Also closed</div></body>",
+        );
+        let dom = Dom::build(&doc);
+        assert_eq!(
+            dom.nodes[0].text_len,
+            "Opentab".len() + "Closedtab".len() + "Alsoclosed".len()
+        );
     }
 
     #[test]

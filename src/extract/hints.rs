@@ -139,6 +139,44 @@ const POSITIVE: &[&str] = &[
     "news",
 ];
 
+/// Whole tokens that name an article's lead: the first paragraph of the
+/// text, which pages set apart in the article header next to the headline
+/// and byline (where it would be dropped with them). A subtitle or dek
+/// (`subtitle`, `dek`, `standfirst`) is display furniture of the headline,
+/// like the headline itself, and is not text.
+const LEAD_TOKENS: &[&str] = &[
+    "lead",
+    "lede",
+    "leadtext",
+    "leadin",
+    "intro",
+    "introtext",
+    "introduction",
+    "teaser",
+    "teasertext",
+    "summary",
+    "excerpt",
+    "abstract",
+    "chapo",
+    "chapeau",
+    "bajada",
+];
+
+/// Whole tokens of headline furniture: an element named both lead and
+/// title (`post__title__excerpt`, `c-entry-summary p-dek`) is a dek.
+const HEADLINE_TOKENS: &[&str] = &[
+    "title",
+    "headline",
+    "head",
+    "subtitle",
+    "subheadline",
+    "subhead",
+    "dek",
+    "deck",
+    "standfirst",
+    "strapline",
+];
+
 fn split_tokens(lower: &str) -> impl Iterator<Item = &str> {
     lower
         .split(|c: char| !c.is_alphanumeric())
@@ -191,6 +229,9 @@ pub struct Analysis {
     pub weight: i32,
     /// A paywall overlay or teaser cut-off.
     pub paywall: bool,
+    /// Named as the article's lead or subtitle (see [`LEAD_TOKENS`]), or
+    /// microdata `itemprop="description"`.
+    pub lead: bool,
 }
 
 /// Analyses one element's attributes. Lower-cases and tokenises each
@@ -223,6 +264,9 @@ pub fn analyze(
         .any(|x| r.eq_ignore_ascii_case(x))
     });
     let body_marked = itemprop.is_some_and(|p| p.contains("articleBody") || p.contains("text"));
+    // A heading marked as the description is a subtitle, not the lead.
+    let described = !matches!(tag, Tag::H(_))
+        && itemprop.is_some_and(|p| p.split_ascii_whitespace().any(|t| t == "description"));
     if class.is_empty() && id.is_empty() {
         let hint = if body_marked || matches!(tag, Tag::Body | Tag::Main) {
             Hint::None
@@ -235,6 +279,7 @@ pub fn analyze(
             hint,
             weight: 0,
             paywall: false,
+            lead: described,
         };
     }
     let lc = class.to_ascii_lowercase();
@@ -242,6 +287,7 @@ pub fn analyze(
     let mut weight = 0;
     let (mut strong, mut never, mut weak, mut positive, mut paywall) =
         (false, false, false, false, false);
+    let (mut lead, mut headline) = (described, false);
     for attr in [&lc, &li] {
         let (mut neg_here, mut pos_here) = (false, false);
         for t in split_tokens(attr) {
@@ -252,6 +298,8 @@ pub fn analyze(
             never |= is_comment_token(t);
             paywall |= is_paywall_token(t);
             positive |= POSITIVE.contains(&t);
+            lead |= LEAD_TOKENS.contains(&t);
+            headline |= HEADLINE_TOKENS.contains(&t);
             neg_here |= st || wk;
             pos_here |= positive_matcher().is_match(t);
         }
@@ -284,6 +332,7 @@ pub fn analyze(
         hint,
         weight,
         paywall,
+        lead: lead && !headline,
     }
 }
 
@@ -360,6 +409,22 @@ mod tests {
     fn weights() {
         assert_eq!(class_weight("article-content", ""), 25);
         assert_eq!(class_weight("sidebar", "comments"), -50);
+    }
+
+    #[test]
+    fn leads() {
+        let lead = |class: &str, itemprop| analyze(Tag::P, class, "", None, itemprop).lead;
+        assert!(lead("article__lead", None));
+        assert!(lead("ts-intro", None));
+        assert!(lead("entry-excerpt", None));
+        assert!(lead("", Some("description")));
+        // Whole tokens only: a leaderboard is an ad slot.
+        assert!(!lead("leaderboard", None));
+        assert!(!lead("article-body", None));
+        // A dek belongs to the headline.
+        assert!(!lead("c-entry-summary p-dek", None));
+        assert!(!lead("post__title__excerpt", None));
+        assert!(!analyze(Tag::H(2), "", "", None, Some("description")).lead);
     }
 
     #[test]

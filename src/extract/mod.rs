@@ -26,10 +26,20 @@
 //!   `article:content_tier`, a paywall class/id, or a subscribe-to-read
 //!   phrase). Text hidden in a paywall box that *is* in the page is kept.
 //! - **Two articles** on one page: the best-scoring one; a neighbouring
-//!   `<article>` is never merged into it.
+//!   `<article>` is never merged into it. In a sequence of same-depth
+//!   `<article>`s (infinite scroll) the first one with comparable prose is
+//!   the page's story.
+//! - **Lead**: the standfirst set apart in the article header (class
+//!   `lead`, `intro`, `teaser`, `excerpt`…, or `itemprop="description"`)
+//!   is the first paragraph; a subtitle or dek is not.
+//! - **Tabs**: hidden tab panels (`role="tabpanel"`) are text; other
+//!   hidden elements are not. A page whose article is only in `<noscript>`
+//!   markup is read from there.
 //! - **No article**: empty `paragraphs`.
 //! - Headings and list items are paragraphs of their own; the headline is
-//!   `title`, not the first paragraph. Image captions are left out.
+//!   `title`, not the first paragraph. Image captions and credit lines
+//!   are left out, and so are short label lines just before or after the
+//!   text (kickers, "Kontakt:", "Source: agencies").
 //! - Bidi controls (LRM/RLM, embeddings, isolates, ALM), zero-width spaces
 //!   and soft hyphens are removed from all text.
 
@@ -51,6 +61,13 @@ pub fn extract(html: &str, url: Option<&Url>) -> Article {
     let meta = meta::read(&doc, url);
     let dom = dom::Dom::build(&doc);
     let mut paras = content::main_text(&dom);
+    if text_len_of(&paras) < NOSCRIPT_BELOW {
+        if let Some(better) =
+            noscript_text(&doc).filter(|p| text_len_of(p) > 2 * text_len_of(&paras))
+        {
+            paras = better;
+        }
+    }
     drop_leading_title(&mut paras, meta.title.as_deref());
     let paywalled = meta.paywalled || dom.paywall_marker || has_paywall_phrase(&dom);
     Article {
@@ -109,6 +126,34 @@ pub fn render_text(article: &Article) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Below this many characters of main text, a page's `<noscript>` markup
+/// is tried as well.
+const NOSCRIPT_BELOW: usize = 200;
+
+fn text_len_of(paras: &[content::Para]) -> usize {
+    paras.iter().map(|p| clean::text_len(&p.text)).sum()
+}
+
+/// The main text of the largest `<noscript>` block, parsed as a page of
+/// its own. Script-rendered pages (blog platforms, app shells) put the
+/// article there for readers without JavaScript; the HTML parser keeps
+/// that markup as raw text, so the normal pass never sees it.
+fn noscript_text(doc: &Html) -> Option<Vec<content::Para>> {
+    let markup = doc
+        .root_element()
+        .descendent_elements()
+        .filter(|e| e.value().name() == "noscript")
+        .filter_map(|e| e.children().find_map(|c| c.value().as_text().map(|t| &**t)))
+        .max_by_key(|t| t.len())?;
+    // A tracking pixel or a "please enable JavaScript" line is no article.
+    if markup.len() < 1000 {
+        return None;
+    }
+    let inner = Html::parse_document(markup);
+    let paras = content::main_text(&dom::Dom::build(&inner));
+    (!paras.is_empty()).then_some(paras)
 }
 
 /// html5ever would turn a leading `<?xml …?>` into a bogus comment, which is
@@ -181,6 +226,16 @@ mod tests {
         let a = extract("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<html><head><title>T</title></head><body><article><p>A long enough paragraph of text, with commas, to be the article body here.</p></article></body></html>", None);
         assert_eq!(a.title.as_deref(), Some("T"));
         assert_eq!(a.paragraphs.len(), 1);
+    }
+
+    #[test]
+    fn article_only_in_noscript_is_found() {
+        let p = "The council met on Tuesday, and after a long debate, voted to approve the new budget for schools in the district.";
+        let body = format!("<p>{p}</p>").repeat(10);
+        let html = format!("<html><body><div id=app></div><noscript><article>{body}</article></noscript></body></html>");
+        let a = extract(&html, None);
+        assert_eq!(a.paragraphs.len(), 10);
+        assert_eq!(a.paragraphs[0], p);
     }
 
     #[test]
