@@ -754,11 +754,12 @@ impl Emitter {
         // A short label line before the text is a kicker, dateline or
         // byline ("Review", "BAAR, SWITZERLAND", "By Reuters"); a heading
         // there is the headline or the first section's title.
-        if self
-            .paras
-            .first()
-            .is_some_and(|p| !p.heading && is_stray_line(p) && p.text.chars().count() < 40)
-        {
+        if self.paras.first().is_some_and(|p| {
+            !p.heading
+                && is_stray_line(p)
+                && p.text.chars().count() < 40
+                && p.text.split_whitespace().count() <= LABEL_WORDS
+        }) {
             self.paras.remove(0);
         }
         self.paras
@@ -773,6 +774,11 @@ impl Emitter {
 
 /// Most stray lines dropped from the end of the text.
 const MAX_STRAY_LINES: usize = 2;
+
+/// Most words of a label line dropped before the text. Fewer than at the
+/// end: a lead can be a short sentence ("Army retakes the dam"), and a
+/// development stated in it must not be lost.
+const LABEL_WORDS: usize = 3;
 
 /// Most words of a stray line.
 const STRAY_WORDS: usize = 5;
@@ -964,6 +970,23 @@ mod tests {
         let html =
             format!("<body><article><p>By Reuters</p><p>{P1}</p><p>{P2}</p></article></body>");
         assert_eq!(text_of(&html), vec![P1.to_string(), P2.into()]);
+    }
+
+    /// A short first sentence is the news, not a label: it must reach the
+    /// claims detector.
+    #[test]
+    fn a_short_lead_sentence_is_kept() {
+        let html = format!(
+            "<body><article><p>Army retakes Tabqa dam.</p><p>{P1}</p><p>{P2}</p></article></body>"
+        );
+        assert_eq!(
+            text_of(&html),
+            vec!["Army retakes Tabqa dam.".to_string(), P1.into(), P2.into()]
+        );
+        let html = format!(
+            "<body><article><p>الجيش يستعيد سد تشرين</p><p>{P1}</p><p>{P2}</p></article></body>"
+        );
+        assert_eq!(text_of(&html).len(), 3);
     }
 
     #[test]
