@@ -98,6 +98,10 @@ fn real_article(real: &[String], feed: usize, art: usize) -> String {
         return html;
     }
     let html = compose_real_article(real, feed, art);
+    if let Ok(dir) = std::env::var("MARSAD_BENCH_DUMP") {
+        // For looking at what the bench serves: one file per article.
+        let _ = std::fs::write(format!("{dir}/{feed}-{art}.html"), &html);
+    }
     if let Ok(mut c) = cache.lock() {
         c.insert((feed, art), html.clone());
     }

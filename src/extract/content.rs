@@ -98,9 +98,11 @@ fn run(dom: &Dom, pass: Pass) -> Vec<Para> {
     for &s in &selected {
         emit(dom, s, pass, &mut out, &protected, &leads);
     }
-    let mut paras = out.finish();
-    drop_repeated_leads(&mut paras, lead_paras);
-    paras
+    // Before `finish` trims stray lines at either end, while the first
+    // `lead_paras` paragraphs are still the leads.
+    out.flush();
+    drop_repeated_leads(&mut out.paras, lead_paras);
+    out.finish()
 }
 
 /// Most standfirst elements taken from one page (a lead and a subtitle).
@@ -154,10 +156,12 @@ fn find_leads(dom: &Dom, core: usize, top: usize) -> Vec<usize> {
 }
 
 /// Sites that repeat the standfirst as the first paragraph of the body
-/// would show it twice: the copy before the body goes.
+/// would show it twice: the copy before the body goes. `lead_paras` is
+/// how many of `paras` came from leads (clamped: never trust a count
+/// against a vector that may have shrunk).
 fn drop_repeated_leads(paras: &mut Vec<Para>, lead_paras: usize) {
     let mut i = 0;
-    let mut left = lead_paras;
+    let mut left = lead_paras.min(paras.len());
     while i < left {
         let repeated = paras[left..]
             .iter()
@@ -970,6 +974,19 @@ mod tests {
         let html =
             format!("<body><article><p>By Reuters</p><p>{P1}</p><p>{P2}</p></article></body>");
         assert_eq!(text_of(&html), vec![P1.to_string(), P2.into()]);
+    }
+
+    /// Regression: when trimming left fewer paragraphs than there were
+    /// leads, dropping repeated leads sliced out of range and panicked (a
+    /// real page in the ingest bench).
+    #[test]
+    fn a_lead_with_only_stray_lines_after_it_does_not_panic() {
+        // Reduced from the page: a headline inside an intro block, then a
+        // linked teaser and a trailing time: the lead paragraph is counted,
+        // then trimmed away as a stray line.
+        let html = "<div class=\"article-intro-text-container\"><h1>Water returns to the eastern districts after repairs </div>\
+                    <div class=\"side\"><a href=\"/other\">Another story about the weather this week</a>~2 hours ago";
+        let _ = text_of(html);
     }
 
     /// A short first sentence is the news, not a label: it must reach the
