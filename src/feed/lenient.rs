@@ -312,18 +312,7 @@ pub fn parse(text: &str, base: Option<&Url>) -> LooseFeed {
             let name = name_part[..gt].trim();
             i = at + 2 + gt + 1;
             if let Some(k) = stack.iter().rposition(|o| o.name == name) {
-                while stack.len() > k {
-                    let Some(open) = stack.pop() else { break };
-                    close_element(
-                        open,
-                        at,
-                        text,
-                        stack.len(),
-                        &mut entry,
-                        &mut feed,
-                        &mut bases,
-                    );
-                }
+                close_down_to(k, at, text, &mut stack, &mut entry, &mut feed, &mut bases);
             }
         } else if let Some(tag) = start_tag(text, at) {
             i = tag.end;
@@ -337,18 +326,9 @@ pub fn parse(text: &str, base: Option<&Url>) -> LooseFeed {
                         .is_some_and(|o| local(o.name).eq_ignore_ascii_case(lname))
                     {
                         problems.push(format!("<{}> not closed before the next one", tag.name));
-                        while stack.len() > edepth {
-                            let Some(open) = stack.pop() else { break };
-                            close_element(
-                                open,
-                                at,
-                                text,
-                                stack.len(),
-                                &mut entry,
-                                &mut feed,
-                                &mut bases,
-                            );
-                        }
+                        close_down_to(
+                            edepth, at, text, &mut stack, &mut entry, &mut feed, &mut bases,
+                        );
                     }
                 }
             }
@@ -429,17 +409,7 @@ pub fn parse(text: &str, base: Option<&Url>) -> LooseFeed {
         let end = text.len();
         let was_in_entry = entry.is_some();
         let before = feed.entries.len();
-        while let Some(open) = stack.pop() {
-            close_element(
-                open,
-                end,
-                text,
-                stack.len(),
-                &mut entry,
-                &mut feed,
-                &mut bases,
-            );
-        }
+        close_down_to(0, end, text, &mut stack, &mut entry, &mut feed, &mut bases);
         if was_in_entry && feed.entries.len() > before {
             if let Some(last) = feed.entries.last_mut() {
                 last.cut_off = true;
@@ -449,6 +419,23 @@ pub fn parse(text: &str, base: Option<&Url>) -> LooseFeed {
     problems.dedup();
     feed.problems = problems;
     feed
+}
+
+/// Closes the open elements above `depth`, innermost first; their content
+/// ends at `end`.
+fn close_down_to<'a>(
+    depth: usize,
+    end: usize,
+    text: &'a str,
+    stack: &mut Vec<Open<'a>>,
+    entry: &mut Option<Pending<'a>>,
+    feed: &mut LooseFeed,
+    bases: &mut Vec<Url>,
+) {
+    while stack.len() > depth {
+        let Some(open) = stack.pop() else { break };
+        close_element(open, end, text, stack.len(), entry, feed, bases);
+    }
 }
 
 /// Handles the end of `open` (its content ends at `end`).
