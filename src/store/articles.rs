@@ -344,15 +344,7 @@ impl Store {
 
     /// The page of a version as fetched (decompressed).
     pub fn version_page(&self, article_id: i64, number: i64) -> Result<Option<Vec<u8>>> {
-        let id: Option<i64> = self
-            .conn()
-            .query_row(
-                "SELECT id FROM versions WHERE article_id = ?1 AND number = ?2",
-                params![article_id, number],
-                |r| r.get(0),
-            )
-            .optional()?;
-        match id {
+        match self.version_id(article_id, number)? {
             Some(id) => self.page_by_id(id, 0),
             None => Ok(None),
         }
@@ -363,11 +355,8 @@ impl Store {
     fn page_by_id(&self, id: i64, depth: u32) -> Result<Option<Vec<u8>>> {
         let row: Option<(Option<Vec<u8>>, Option<i64>)> = self
             .conn()
-            .query_row(
-                "SELECT raw_html, raw_dict FROM versions WHERE id = ?1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .prepare_cached("SELECT raw_html, raw_dict FROM versions WHERE id = ?1")?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         let Some((Some(blob), dict_id)) = row else {
             return Ok(None);
@@ -403,62 +392,62 @@ impl Store {
         host: Option<&str>,
         raw: &[u8],
     ) -> Result<super::raw::Packed> {
-        use super::raw::{pack, Base, Template};
+        use super::raw::{against_template, pack, self_contained, Base, Template};
+        let err = |e: std::io::Error| {
+            super::StoreError::Other(format!("article {article_id}: page does not compress: {e}"))
+        };
         let read = |id: i64| match self.page_by_id(id, 0) {
-            Ok(Some(p)) => Some((id, p)),
-            Ok(None) => None,
+            Ok(p) => p,
             Err(e) => {
                 tracing::warn!(error = %e, "dictionary page unreadable; not using it");
                 None
             }
         };
-        let first_page;
-        let templates: Vec<Template>;
-        let base = if number > 1 {
-            let id: Option<i64> = self
-                .conn()
-                .query_row(
-                    "SELECT id FROM versions WHERE article_id = ?1 AND number = 1",
-                    [article_id],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            first_page = id.and_then(read);
-            match &first_page {
+        if number > 1 {
+            let first = self
+                .version_id(article_id, 1)?
+                .and_then(|id| Some((id, read(id)?)));
+            let base = match &first {
                 Some((id, p)) => Base::FirstPage(*id, p),
                 None => Base::None,
-            }
-        } else {
-            let rows: Vec<(i64, usize)> = match host {
-                Some(h) => self
-                    .conn()
-                    .prepare_cached(
-                        "SELECT t.version_id, LENGTH(v.raw_html) FROM page_templates t JOIN versions v ON v.id = t.version_id
-                         WHERE t.host = ?1 ORDER BY t.used_at DESC, t.version_id DESC",
-                    )?
-                    .query_map([h], |r| Ok((r.get(0)?, r.get::<_, Option<i64>>(1)?.unwrap_or(0) as usize)))?
-                    .collect::<rusqlite::Result<_>>()?,
-                None => Vec::new(),
             };
-            templates = rows
-                .into_iter()
-                .filter_map(|(id, packed_len)| {
-                    read(id).map(|(id, page)| Template {
-                        id,
-                        page,
-                        packed_len,
-                    })
-                })
-                .collect();
-            if templates.is_empty() {
-                Base::None
-            } else {
-                Base::Templates(&templates)
-            }
+            return pack(raw, base).map_err(err);
+        }
+        let templates: Vec<(i64, usize)> = match host {
+            Some(h) => self
+                .conn()
+                .prepare_cached(
+                    "SELECT t.version_id, LENGTH(v.raw_html) FROM page_templates t JOIN versions v ON v.id = t.version_id
+                     WHERE t.host = ?1 ORDER BY t.used_at DESC, t.version_id DESC",
+                )?
+                .query_map([h], |r| Ok((r.get(0)?, r.get::<_, Option<i64>>(1)?.unwrap_or(0) as usize)))?
+                .collect::<rusqlite::Result<_>>()?,
+            None => Vec::new(),
         };
-        pack(raw, base).map_err(|e| {
-            super::StoreError::Other(format!("article {article_id}: page does not compress: {e}"))
-        })
+        // Each template is read only when the one before it did not fit:
+        // most pages fit the first.
+        let mut alone = None;
+        for (id, packed_len) in templates {
+            let Some(page) = read(id) else { continue };
+            let t = Template {
+                id,
+                page,
+                packed_len,
+            };
+            if let Some(p) = against_template(raw, &t, &mut alone).map_err(err)? {
+                return Ok(p);
+            }
+        }
+        self_contained(raw, alone).map_err(err)
+    }
+
+    /// The id of an article's version `number`.
+    fn version_id(&self, article_id: i64, number: i64) -> Result<Option<i64>> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT id FROM versions WHERE article_id = ?1 AND number = ?2")?
+            .query_row(params![article_id, number], |r| r.get(0))
+            .optional()?)
     }
 
     /// A visit that found the same content (or no article): reschedule only.

@@ -95,6 +95,50 @@ fn looks_alike(raw: &[u8], template: &[u8]) -> std::io::Result<bool> {
     Ok((delta.len() as f64) <= 0.7 * alone.len() as f64)
 }
 
+/// `raw` as a delta against template `t`, when that pays (see
+/// [`TEMPLATE_MIN_SAVING`]); `None` when the page belongs to another layout.
+/// `alone` keeps the page compressed on its own once that had to be computed,
+/// for the next template and for [`self_contained`]: the page alone is
+/// compressed only when a delta is not clearly good, since most pages of a
+/// site come to a fraction of the estimate and compressing twice would double
+/// the cost of storing them.
+pub fn against_template(
+    raw: &[u8],
+    t: &Template,
+    alone: &mut Option<Vec<u8>>,
+) -> std::io::Result<Option<Packed>> {
+    if !looks_alike(raw, &t.page)? {
+        return Ok(None);
+    }
+    let delta = compress(raw, &t.page)?;
+    let clearly_good = (delta.len() as f64) <= CLEARLY_GOOD * t.estimate_alone(raw);
+    let good = clearly_good || {
+        let alone_len = match alone {
+            Some(a) => a.len(),
+            None => alone.insert(compress(raw, &[])?).len(),
+        };
+        (delta.len() as f64) <= (1.0 - TEMPLATE_MIN_SAVING) * alone_len as f64
+    };
+    Ok(good.then_some(Packed {
+        blob: delta,
+        dict: Some(t.id),
+        template: false,
+    }))
+}
+
+/// `raw` compressed on its own (`alone`, when [`against_template`] already
+/// did it): a self-contained page, eligible to become its host's template.
+pub fn self_contained(raw: &[u8], alone: Option<Vec<u8>>) -> std::io::Result<Packed> {
+    Ok(Packed {
+        blob: match alone {
+            Some(a) => a,
+            None => compress(raw, &[])?,
+        },
+        dict: None,
+        template: true,
+    })
+}
+
 /// Compresses a page for storage against the best available dictionary.
 pub fn pack(raw: &[u8], base: Base<'_>) -> std::io::Result<Packed> {
     match base {
@@ -104,45 +148,15 @@ pub fn pack(raw: &[u8], base: Base<'_>) -> std::io::Result<Packed> {
             template: false,
         }),
         Base::Templates(templates) => {
-            // The page alone is compressed only when a delta is not clearly
-            // good: most pages of a site come to a fraction of the estimate,
-            // and compressing twice would double the cost of storing them.
-            let mut alone: Option<Vec<u8>> = None;
+            let mut alone = None;
             for t in templates {
-                if !looks_alike(raw, &t.page)? {
-                    continue;
-                }
-                let delta = compress(raw, &t.page)?;
-                let clearly_good = (delta.len() as f64) <= CLEARLY_GOOD * t.estimate_alone(raw);
-                let good = clearly_good || {
-                    let alone_len = match &alone {
-                        Some(a) => a.len(),
-                        None => alone.insert(compress(raw, &[])?).len(),
-                    };
-                    (delta.len() as f64) <= (1.0 - TEMPLATE_MIN_SAVING) * alone_len as f64
-                };
-                if good {
-                    return Ok(Packed {
-                        blob: delta,
-                        dict: Some(t.id),
-                        template: false,
-                    });
+                if let Some(p) = against_template(raw, t, &mut alone)? {
+                    return Ok(p);
                 }
             }
-            Ok(Packed {
-                blob: match alone {
-                    Some(a) => a,
-                    None => compress(raw, &[])?,
-                },
-                dict: None,
-                template: true,
-            })
+            self_contained(raw, alone)
         }
-        Base::None => Ok(Packed {
-            blob: compress(raw, &[])?,
-            dict: None,
-            template: true,
-        }),
+        Base::None => self_contained(raw, None),
     }
 }
 
