@@ -49,6 +49,21 @@ fn config(env: &Env, feeds: &[String], extra: &str, rx: Option<&Receiver>) {
 }
 
 /// `marsad once` with the clock moved by `offset`; returns how long it took.
+/// A good feed and one served by `bad` (a raw TCP handler), one timed pass:
+/// (the good site, the bad server, the env, the bad feed's URL, the pass's time).
+fn one_pass_beside_a_good_feed(
+    bad: fn(std::net::TcpStream),
+) -> (Site, RawServer, Env, String, Duration) {
+    let site = Site::start();
+    serve_good(&site);
+    let srv = RawServer::start(bad);
+    let env = Env::new();
+    let url = srv.url("/feed.xml");
+    config(&env, &[site.url("/good.xml"), url.clone()], "", None);
+    let took = timed_once(&env, "0s");
+    (site, srv, env, url, took)
+}
+
 fn timed_once(env: &Env, offset: &str) -> Duration {
     let t = Instant::now();
     let out = env.marsad_env(&["once"], &[("MARSAD_CLOCK_OFFSET", offset)]);
@@ -103,14 +118,7 @@ fn slowloris(mut s: std::net::TcpStream) {
 
 #[test]
 fn slowloris_is_cut_at_the_total_deadline() {
-    let site = Site::start();
-    serve_good(&site);
-    let slow = RawServer::start(slowloris);
-    let env = Env::new();
-    let bad = slow.url("/slow.xml");
-    config(&env, &[site.url("/good.xml"), bad.clone()], "", None);
-
-    let took = timed_once(&env, "0s");
+    let (site, slow, env, bad, took) = one_pass_beside_a_good_feed(slowloris);
     assert!(
         took < Duration::from_secs(3 * TIMEOUT_SECS),
         "the pass must end within 3× the {TIMEOUT_SECS}s deadline, took {took:?}"
@@ -215,14 +223,7 @@ fn endless(mut s: std::net::TcpStream) {
 
 #[test]
 fn endless_body_stops_at_the_cap() {
-    let site = Site::start();
-    serve_good(&site);
-    let srv = RawServer::start(endless);
-    let env = Env::new();
-    let bad = srv.url("/endless.xml");
-    config(&env, &[site.url("/good.xml"), bad.clone()], "", None);
-
-    let took = timed_once(&env, "0s");
+    let (site, _srv, env, bad, took) = one_pass_beside_a_good_feed(endless);
     assert!(
         took < Duration::from_secs(3 * TIMEOUT_SECS),
         "took {took:?}"

@@ -62,6 +62,19 @@ struct Found {
     pron_possessor: bool,
 }
 
+impl Found {
+    /// A trigger word at `pos` (not a possession phrase).
+    fn verb(pos: usize, trigger: Trigger) -> Found {
+        Found {
+            pos,
+            trigger,
+            start: pos,
+            out_of: false,
+            pron_possessor: false,
+        }
+    }
+}
+
 /// One sentence being read: token range `a..b` of the normalised text.
 struct Sentence<'a> {
     text: &'a str,
@@ -378,13 +391,7 @@ impl Detector {
                     need: Need::Nothing,
                     weight: 0.85,
                 };
-                out.push(Found {
-                    pos: i,
-                    trigger: t,
-                    start: i,
-                    out_of: false,
-                    pron_possessor: false,
-                });
+                out.push(Found::verb(i, t));
                 continue;
             }
             let Some(t) = self.lexicon.get(w) else {
@@ -454,13 +461,7 @@ impl Detector {
             {
                 continue;
             }
-            out.push(Found {
-                pos: i,
-                trigger: t,
-                start: i,
-                out_of: false,
-                pron_possessor: false,
-            });
+            out.push(Found::verb(i, t));
         }
         out
     }
