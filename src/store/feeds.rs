@@ -113,25 +113,6 @@ impl Store {
             .optional()?)
     }
 
-    /// Active feeds due at `now`, soonest first.
-    pub fn due_feeds(&self, now: i64, limit: usize) -> Result<Vec<FeedRow>> {
-        let conn = self.conn();
-        let mut st = conn.prepare_cached(&format!("SELECT {COLS} FROM feeds WHERE active = 1 AND next_poll_at <= ?1 ORDER BY next_poll_at LIMIT ?2"))?;
-        let rows = st
-            .query_map(params![now, limit as i64], row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
-    }
-
-    /// Earliest next poll of any active feed.
-    pub fn next_feed_due(&self) -> Result<Option<i64>> {
-        Ok(self.conn().query_row(
-            "SELECT MIN(next_poll_at) FROM feeds WHERE active = 1",
-            [],
-            |r| r.get(0),
-        )?)
-    }
-
     /// `(id, next_poll_at)` of every active feed: the daemon keeps the poll
     /// schedule in memory from this, so a tick with nothing due asks nothing
     /// (a scan of the active feeds, done once a minute).
