@@ -89,6 +89,24 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// Switches to WAL. On a database that another process is creating at
+/// that moment, SQLite answers "database is locked" at once, without
+/// waiting out the busy timeout; so wait here, up to 10 s.
+fn set_wal(conn: &Connection) -> rusqlite::Result<()> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
+}
+
 impl Store {
     /// Opens (creating if needed) and migrates the database at `path`.
     pub fn open(path: &Path) -> Result<Store> {
@@ -103,8 +121,7 @@ impl Store {
         let conn = Connection::open(path).map_err(open_err)?;
         conn.busy_timeout(Duration::from_secs(10))
             .map_err(open_err)?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(open_err)?;
+        set_wal(&conn).map_err(open_err)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(open_err)?;
         conn.pragma_update(None, "foreign_keys", "ON")
@@ -128,7 +145,13 @@ impl Store {
             .get_mut()
             .map_err(|_| StoreError::Other("lock poisoned".into()))?;
         conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)")?;
-        let current: i64 = conn.query_row(
+        // The version is read and the migrations applied under one write
+        // lock (BEGIN IMMEDIATE): two processes opening a new database at
+        // once (the daemon starting, `marsad feeds` run beside it) would
+        // otherwise both see version 0, and the second would fail on
+        // "table already exists".
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let current: i64 = tx.query_row(
             "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
             [],
             |r| r.get(0),
@@ -148,15 +171,14 @@ impl Store {
                 name,
                 source,
             };
-            let tx = conn.transaction().map_err(err)?;
             tx.execute_batch(sql).map_err(err)?;
             tx.execute(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
                 rusqlite::params![version, name, chrono::Utc::now().timestamp_millis()],
             )
             .map_err(err)?;
-            tx.commit().map_err(err)?;
         }
+        tx.commit()?;
         Ok(())
     }
 
@@ -415,6 +437,33 @@ mod tests {
             .collect();
         for step in plan.iter().filter(|p| p.contains("outbox")) {
             assert!(step.contains("INDEX"), "{plan:?}");
+        }
+    }
+
+    /// Regression: two processes opening a new database at once both
+    /// read version 0 and both ran migration 1; the second failed with
+    /// "table feeds already exists" (the daemon starting while a test, or
+    /// `marsad feeds`, opened the same file).
+    #[test]
+    fn concurrent_opens_of_a_new_database_all_succeed() {
+        for round in 0..5 {
+            let dir = tempfile::tempdir().unwrap();
+            let p = dir.path().join("race.db");
+            let go = std::sync::Arc::new(std::sync::Barrier::new(6));
+            let opens: Vec<_> = (0..6)
+                .map(|_| {
+                    let (p, go) = (p.clone(), go.clone());
+                    std::thread::spawn(move || {
+                        go.wait();
+                        Store::open(&p).map(|_| ())
+                    })
+                })
+                .collect();
+            for o in opens {
+                if let Err(e) = o.join().unwrap() {
+                    panic!("round {round}: {e}");
+                }
+            }
         }
     }
 
